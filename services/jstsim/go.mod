@@ -1,0 +1,8 @@
+module github.com/orderbridge/orderbridge/services/jstsim
+
+go 1.26
+
+replace (
+	github.com/orderbridge/orderbridge/pkg => ../../pkg
+	github.com/orderbridge/orderbridge/proto => ../../proto
+)
