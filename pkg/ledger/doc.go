@@ -1,0 +1,14 @@
+// Package ledger is the writer's record of what it has done in Kingdee, one
+// entry per document in the ob-ledger bucket, changed only by
+// compare-and-set.
+//
+// Before a call to Kingdee a writer claims the document's entry, naming
+// itself, an expiry, and the version and content hash it is about to write;
+// another writer leaves a live claim alone and may take over an expired one.
+// After each step (saved, submitted, audited) the entry records the bill's
+// FID and number with the version and hash it holds. A claim found from an
+// earlier attempt means a write whose outcome is unknown: the writer looks
+// the bill up in Kingdee before it sends anything again. The ledger, not
+// JetStream's duplicate window, is what keeps a document from being posted
+// twice.
+package ledger
