@@ -1,0 +1,363 @@
+package jst
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// jsonReader reads one JSON document from memory, validating it as it goes:
+// a document it accepts is valid JSON. Unlike encoding/json it reads the
+// document once, builds nothing for the fields its caller skips, and
+// matches keys exactly, as JST writes them.
+type jsonReader struct {
+	b []byte
+	i int
+}
+
+// maxDepth bounds the nesting of skipped values, as encoding/json does.
+const maxDepth = 10000
+
+// errSyntax is the cause of a FieldError for a document that is not valid
+// JSON.
+var errSyntax = errors.New("malformed JSON")
+
+func (r *jsonReader) syntaxError() error {
+	return fmt.Errorf("%w at offset %d", errSyntax, r.i)
+}
+
+// next skips white space and returns the next byte, or 0 at the end (a
+// NUL byte in the input also reads as 0, and is never valid where it
+// appears).
+func (r *jsonReader) next() byte {
+	for r.i < len(r.b) {
+		switch c := r.b[r.i]; c {
+		case ' ', '\t', '\n', '\r':
+			r.i++
+		default:
+			return c
+		}
+	}
+	return 0
+}
+
+// end checks that nothing but white space follows the document.
+func (r *jsonReader) end() error {
+	if r.next(); r.i < len(r.b) {
+		return r.syntaxError()
+	}
+	return nil
+}
+
+// value returns the JSON text of the next value and moves past it.
+func (r *jsonReader) value() ([]byte, error) {
+	r.next()
+	start := r.i
+	if err := r.skip(); err != nil {
+		return nil, err
+	}
+	return r.b[start:r.i], nil
+}
+
+// skip moves past the next value, of any depth, without recursion.
+func (r *jsonReader) skip() error {
+	var buf [32]byte
+	closers := buf[:0]
+	for {
+		switch c := r.next(); c {
+		case '{', '[':
+			r.i++
+			if c == '{' {
+				c = '}'
+			} else {
+				c = ']'
+			}
+			if r.next() == c {
+				r.i++
+				break
+			}
+			if len(closers) == maxDepth {
+				return fmt.Errorf("%w: nested too deep", errSyntax)
+			}
+			closers = append(closers, c)
+			if c == '}' {
+				if err := r.colonAfterKey(); err != nil {
+					return err
+				}
+			}
+			continue
+		case '"':
+			if _, _, err := r.str(); err != nil {
+				return err
+			}
+		default:
+			if err := r.scalar(); err != nil {
+				return err
+			}
+		}
+
+		// A value ended: close what it ends, or go on to the next element.
+		for {
+			if len(closers) == 0 {
+				return nil
+			}
+			c := r.next()
+			top := closers[len(closers)-1]
+			if c == top {
+				r.i++
+				closers = closers[:len(closers)-1]
+				continue
+			}
+			if c != ',' {
+				return r.syntaxError()
+			}
+			r.i++
+			if top == '}' {
+				if err := r.colonAfterKey(); err != nil {
+					return err
+				}
+			}
+			break
+		}
+	}
+}
+
+// colonAfterKey reads an object key and the colon after it.
+func (r *jsonReader) colonAfterKey() error {
+	if r.next() != '"' {
+		return r.syntaxError()
+	}
+	if _, _, err := r.str(); err != nil {
+		return err
+	}
+	if r.next() != ':' {
+		return r.syntaxError()
+	}
+	r.i++
+	return nil
+}
+
+// str reads a string, returning its text with the quotes and whether it
+// holds an escape.
+func (r *jsonReader) str() ([]byte, bool, error) {
+	start := r.i
+	escaped := false
+	for r.i++; r.i < len(r.b); r.i++ {
+		switch c := r.b[r.i]; {
+		case c == '"':
+			r.i++
+			return r.b[start:r.i], escaped, nil
+		case c == '\\':
+			escaped = true
+			if err := r.escape(); err != nil {
+				return nil, false, err
+			}
+		case c < 0x20:
+			return nil, false, r.syntaxError()
+		}
+	}
+	return nil, false, r.syntaxError()
+}
+
+// escape checks the escape sequence at r.i, leaving r.i on its last byte.
+func (r *jsonReader) escape() error {
+	r.i++
+	if r.i >= len(r.b) {
+		return r.syntaxError()
+	}
+	switch r.b[r.i] {
+	case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+		return nil
+	case 'u':
+		if r.i+4 >= len(r.b) {
+			return r.syntaxError()
+		}
+		for _, h := range r.b[r.i+1 : r.i+5] {
+			if !isHex(h) {
+				return r.syntaxError()
+			}
+		}
+		r.i += 4
+		return nil
+	}
+	return r.syntaxError()
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// scalar reads true, false, null or a number in strict JSON grammar.
+func (r *jsonReader) scalar() error {
+	rest := r.b[r.i:]
+	for _, w := range [...]string{"true", "false", "null"} {
+		if hasWord(rest, w) {
+			r.i += len(w)
+			return nil
+		}
+	}
+	n := jsonNumberLen(rest)
+	if n == 0 {
+		return r.syntaxError()
+	}
+	r.i += n
+	return nil
+}
+
+func hasWord(b []byte, w string) bool {
+	return len(b) >= len(w) && string(b[:len(w)]) == w
+}
+
+// jsonNumberLen returns the length of the JSON number at the start of b,
+// or 0 when there is none.
+func jsonNumberLen(b []byte) int {
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
+			i++
+		}
+	default:
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		i++
+		n := digits(b[i:])
+		if n == 0 {
+			return 0
+		}
+		i += n
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		n := digits(b[i:])
+		if n == 0 {
+			return 0
+		}
+		i += n
+	}
+	return i
+}
+
+// object reads an object, calling field with each key; field must read the
+// value. A null reads as an empty object. Anything else is a type error
+// that names the value.
+func (r *jsonReader) object(field func(key []byte) error) error {
+	switch r.next() {
+	case '{':
+	case 'n':
+		return r.null("an object")
+	default:
+		return r.wrongShape("an object")
+	}
+	r.i++
+	if r.next() == '}' {
+		r.i++
+		return nil
+	}
+	for {
+		if r.next() != '"' {
+			return r.syntaxError()
+		}
+		key, escaped, err := r.str()
+		if err != nil {
+			return err
+		}
+		key = key[1 : len(key)-1]
+		if escaped {
+			key = unescapeKey(key)
+		}
+		if r.next() != ':' {
+			return r.syntaxError()
+		}
+		r.i++
+		if err := field(key); err != nil {
+			return err
+		}
+		switch r.next() {
+		case ',':
+			r.i++
+		case '}':
+			r.i++
+			return nil
+		default:
+			return r.syntaxError()
+		}
+	}
+}
+
+// array reads an array, calling elem for each element; elem must read it.
+// A null reads as an empty array.
+func (r *jsonReader) array(elem func(i int) error) error {
+	switch r.next() {
+	case '[':
+	case 'n':
+		return r.null("a list")
+	default:
+		return r.wrongShape("a list")
+	}
+	r.i++
+	if r.next() == ']' {
+		r.i++
+		return nil
+	}
+	for i := 0; ; i++ {
+		if err := elem(i); err != nil {
+			return err
+		}
+		switch r.next() {
+		case ',':
+			r.i++
+		case ']':
+			r.i++
+			return nil
+		default:
+			return r.syntaxError()
+		}
+	}
+}
+
+// null reads a null where want was expected.
+func (r *jsonReader) null(want string) error {
+	if !hasWord(r.b[r.i:], "null") {
+		return r.wrongShape(want)
+	}
+	r.i += 4
+	return nil
+}
+
+// wrongShape reads a value that is not what was wanted and reports it: a
+// scalar by its text, an object or array by its kind alone, since a
+// document in the wrong place may hold buyer data.
+func (r *jsonReader) wrongShape(want string) error {
+	raw, err := r.value()
+	if err != nil {
+		return err
+	}
+	v := truncate(string(raw), maxValueLen)
+	switch raw[0] {
+	case '{':
+		v = "object"
+	case '[':
+		v = "array"
+	}
+	return &FieldError{Value: v, Err: errors.New("want " + want)}
+}
+
+// unescapeKey decodes an object key that holds escapes.
+func unescapeKey(key []byte) []byte {
+	var s string
+	quoted := append(append([]byte{'"'}, key...), '"')
+	if json.Unmarshal(quoted, &s) != nil {
+		return key
+	}
+	return []byte(s)
+}

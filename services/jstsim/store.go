@@ -1,0 +1,178 @@
+package jstsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strconv"
+	"time"
+
+	"github.com/shopspring/decimal"
+
+	"github.com/orderbridge/orderbridge/pkg/jst"
+)
+
+// doc is one stored document of either kind, with the fields queries
+// filter on kept typed beside its wire form.
+type doc struct {
+	kind     jst.Kind
+	id       int64  // o_id or as_id
+	oid      int64  // o_id (for an after-sale, its order's)
+	soID     string // so_id
+	shopID   string
+	status   string
+	modified time.Time
+	ts       int64
+	tsText   bool // serve ts as a string
+
+	order *orderWire     // set for orders
+	as    *afterSaleWire // set for after-sales
+	raw   []byte         // the JSON served
+
+	// Order-only facts the after-sale generator needs.
+	sent  time.Time         // send_date; zero when not sent
+	units []decimal.Decimal // effective unit price of each item line
+}
+
+// render writes modified and ts into the wire form and encodes it.
+func (d *doc) render() {
+	mod := jst.FormatTime(d.modified)
+	var v any
+	switch {
+	case d.order != nil:
+		d.order.Modified = mod
+		d.order.TS = d.ts
+		if d.tsText {
+			d.order.TS = strconv.FormatInt(d.ts, 10)
+		}
+		v = d.order
+	default:
+		d.as.Modified = mod
+		d.as.TS = strconv.FormatInt(d.ts, 10)
+		v = d.as
+	}
+
+	raw, err := json.Marshal(v)
+	if err != nil {
+		panic(fmt.Sprintf("jstsim: encode %s %d: %v", d.kind, d.id, err))
+	}
+	d.raw = raw
+}
+
+// store holds the data set. Its owner (Sim) guards it with a mutex.
+type store struct {
+	coID       int64
+	shops      []Shop
+	skus       []SKU
+	orders     []*doc
+	afterSales []*doc
+	byID       map[jst.Kind]map[int64]*doc
+	nextTS     int64
+}
+
+func (st *store) index() {
+	st.byID = map[jst.Kind]map[int64]*doc{
+		jst.KindOrder:     {},
+		jst.KindAfterSale: {},
+	}
+	for _, d := range st.orders {
+		st.byID[jst.KindOrder][d.id] = d
+	}
+	for _, d := range st.afterSales {
+		st.byID[jst.KindAfterSale][d.id] = d
+	}
+}
+
+func (st *store) docs(kind jst.Kind) []*doc {
+	if kind == jst.KindOrder {
+		return st.orders
+	}
+	return st.afterSales
+}
+
+// touch moves a document's modified time to now and gives it the next row
+// version. It reports false for an unknown document.
+func (st *store) touch(kind jst.Kind, id int64, now time.Time) bool {
+	d, ok := st.byID[kind][id]
+	if !ok {
+		return false
+	}
+	d.modified = now.Truncate(time.Second)
+	d.ts = st.nextTS
+	st.nextTS++
+	d.render()
+	return true
+}
+
+// sortDocs orders docs by modified time, then id, as JST pages them.
+func sortDocs(docs []*doc) {
+	sort.Slice(docs, func(i, j int) bool {
+		a, b := docs[i], docs[j]
+		if !a.modified.Equal(b.modified) {
+			return a.modified.Before(b.modified)
+		}
+		return a.id < b.id
+	})
+}
+
+func (d *doc) orderSnapshot() Order {
+	w := d.order
+	o := Order{
+		ID:         d.id,
+		SOID:       d.soID,
+		ShopID:     d.shopID,
+		Status:     d.status,
+		Type:       w.Type,
+		Modified:   d.modified,
+		TS:         d.ts,
+		PayAmount:  w.PayAmount.String(),
+		PaidAmount: w.PaidAmount.String(),
+		Freight:    w.Freight,
+		FreeAmount: w.FreeAmount,
+		IsMerge:    w.IsMerge,
+		IsSplit:    w.IsSplit,
+	}
+	for _, it := range w.Items {
+		o.Items = append(o.Items, Item{
+			SKU:    it.SKUID,
+			Name:   it.Name,
+			Qty:    it.Qty,
+			Price:  it.Price,
+			Amount: it.Amount,
+			IsGift: it.IsGift,
+		})
+	}
+	return o
+}
+
+func (d *doc) afterSaleSnapshot() AfterSale {
+	w := d.as
+	a := AfterSale{
+		ID:         d.id,
+		OrderID:    d.oid,
+		SOID:       d.soID,
+		ShopID:     d.shopID,
+		Status:     d.status,
+		Type:       w.Type,
+		GoodStatus: w.GoodStatus,
+		Modified:   d.modified,
+		TS:         d.ts,
+		Refund:     w.Refund,
+		Payment:    w.Payment,
+		Freight:    w.Freight,
+		WmsCoID:    w.WmsCoID,
+		WhID:       w.WhID,
+	}
+	for _, it := range w.Items {
+		a.Items = append(a.Items, Item{
+			SKU:          it.SKUID,
+			Name:         it.Name,
+			Qty:          it.Qty,
+			RQty:         it.RQty,
+			DefectiveQty: it.DefectiveQty,
+			Price:        it.Price,
+			Amount:       it.Amount,
+		})
+	}
+	return a
+}
