@@ -1,0 +1,195 @@
+package kingdee
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/http/cookiejar"
+	"strconv"
+	"time"
+)
+
+// maxBody bounds the size of an answer the client reads.
+const maxBody = 64 << 20
+
+// Service names, posted to {BaseURL}{name}.common.kdsvc.
+const (
+	authService = "Kingdee.BOS.WebApi.ServicesStub.AuthService."
+	formService = "Kingdee.BOS.WebApi.ServicesStub.DynamicFormService."
+)
+
+// Client calls one Kingdee account set. It is safe for concurrent use.
+type Client struct {
+	cfg          Config
+	http         *http.Client
+	clientSecret string
+
+	// loginSem serialises logins and guards gen and loggedIn.
+	loginSem chan struct{}
+	gen      uint64
+	loggedIn bool
+}
+
+// New returns a client for cfg. It does not call Kingdee: the first call
+// logs in. It returns an error wrapping ErrInvalidConfig when cfg is
+// incomplete.
+func New(cfg Config) (*Client, error) {
+	cfg.setDefaults()
+	if err := cfg.validate(); err != nil {
+		return nil, err
+	}
+
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		return nil, fmt.Errorf("kingdee: cookie jar: %w", err)
+	}
+	hc := &http.Client{}
+	if cfg.HTTPClient != nil {
+		copied := *cfg.HTTPClient
+		hc = &copied
+	}
+	hc.Jar = jar
+
+	c := &Client{cfg: cfg, http: hc, loginSem: make(chan struct{}, 1)}
+	if cfg.Auth == AuthSignature {
+		c.clientSecret, _ = ClientSecret(cfg.AppID) // checked by validate
+	}
+	return c, nil
+}
+
+// call describes one request to Kingdee.
+type call struct {
+	op      string // short name for errors and metrics: "save", "view"
+	service string // full service name without .common.kdsvc
+	formID  string
+	write   bool
+	body    any
+}
+
+// prefix is the operation prefix of errors about c.
+func (k call) prefix() string {
+	if k.formID == "" {
+		return "kingdee: " + k.op
+	}
+	return "kingdee: " + k.op + " " + k.formID
+}
+
+// do runs k with a session and returns Kingdee's answer. On a lost session
+// it logs in again; a read is then sent once more, a write is not, and its
+// session-lost answer is returned for the caller to parse.
+func (c *Client) do(ctx context.Context, k call) ([]byte, error) {
+	gen, err := c.session(ctx, 0)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+	}
+
+	body, err := c.post(ctx, k)
+	if err != nil || !sessionLost(body) {
+		return body, err
+	}
+
+	if _, lerr := c.session(ctx, gen); lerr != nil && !k.write {
+		return nil, fmt.Errorf("%s: after session lost: %w", k.prefix(), lerr)
+	}
+	if k.write {
+		return body, nil
+	}
+	return c.post(ctx, k)
+}
+
+// post sends k once and returns the body of an HTTP 200 answer.
+func (c *Client) post(ctx context.Context, k call) ([]byte, error) {
+	payload, err := json.Marshal(k.body)
+	if err != nil {
+		return nil, fmt.Errorf("%s: encode: %w", k.prefix(), err)
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+	}
+
+	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
+	defer cancel()
+	req, err := c.newRequest(ctx, k.service, payload)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+	}
+
+	start := time.Now()
+	body, err := c.send(req, k)
+	if c.cfg.Observe != nil {
+		code := 0
+		if s, ok := findStatus(body); ok {
+			code = int(s.MsgCode)
+		}
+		c.cfg.Observe(k.op, code, time.Since(start), err)
+	}
+	return body, err
+}
+
+func (c *Client) newRequest(
+	ctx context.Context,
+	service string,
+	payload []byte,
+) (*http.Request, error) {
+	url := c.cfg.BaseURL + service + ".common.kdsvc"
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url,
+		bytes.NewReader(payload))
+	if err != nil {
+		return nil, fmt.Errorf("request: %w", err)
+	}
+	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Accept", "application/json")
+	if c.cfg.Auth == AuthSignature {
+		ts := strconv.FormatInt(c.cfg.Now().Unix(), 10)
+		c.signHeaders(req.Header, req.URL.Path, ts, newNonce())
+	}
+	return req, nil
+}
+
+// send performs req and classifies transport and HTTP failures.
+func (c *Client) send(req *http.Request, k call) ([]byte, error) {
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, c.lost(k, err)
+	}
+	defer resp.Body.Close()
+
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	if err != nil {
+		return nil, c.lost(k, err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		herr := &HTTPError{Status: resp.StatusCode}
+		if k.write && resp.StatusCode >= 500 {
+			return nil, fmt.Errorf("%s: %w: %w", k.prefix(), ErrOutcomeUnknown, herr)
+		}
+		return nil, fmt.Errorf("%s: %w", k.prefix(), herr)
+	}
+	return body, nil
+}
+
+// lost wraps a transport error; for a write that may have been sent it
+// also wraps ErrOutcomeUnknown. A failed dial never sent anything.
+func (c *Client) lost(k call, err error) error {
+	var op *net.OpError
+	notSent := errors.As(err, &op) && op.Op == "dial"
+	if k.write && !notSent {
+		return fmt.Errorf("%s: %w: %w", k.prefix(), ErrOutcomeUnknown, err)
+	}
+	return fmt.Errorf("%s: %w", k.prefix(), err)
+}
+
+// newNonce returns a random nonce; Kingdee's SDK reuses the timestamp,
+// which lets a captured request be replayed.
+func newNonce() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // never fails
+	return hex.EncodeToString(b)
+}
