@@ -80,3 +80,7 @@ type HTTPError struct {
 func (e *HTTPError) Error() string {
 	return fmt.Sprintf("jst: %s: http status %d", e.Endpoint, e.Status)
 }
+
+// CodeQimenFailure is the Code of an APIError for a Qimen failure answer
+// that carries no numeric code.
+const CodeQimenFailure = -2

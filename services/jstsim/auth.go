@@ -27,11 +27,8 @@ func (s *Sim) authorize(form url.Values, now time.Time, withToken bool) reply {
 	if form.Get("app_key") != s.opts.AppKey {
 		return fail(jst.CodeBadSign, "app_key无效")
 	}
-	if code := s.limit.admit(now); code != 0 {
-		if code == jst.CodeRateLimitSec {
-			return fail(code, "接口调用频率超过限制(每秒)")
-		}
-		return fail(code, "接口调用频率超过限制(每分钟)")
+	if rep := s.admit(now); rep.code != 0 {
+		return rep
 	}
 
 	params := make(map[string]string, len(form))
@@ -53,6 +50,15 @@ func (s *Sim) authorize(form url.Values, now time.Time, withToken bool) reply {
 	return reply{}
 }
 
+// admit counts a request against the merchant's rate limits, shared by
+// both gateways, and returns a failed reply when it is over one.
+func (s *Sim) admit(now time.Time) reply {
+	if code := s.limit.admit(now); code != 0 {
+		return fail(code, codeMessage(code))
+	}
+	return reply{}
+}
+
 func (s *Sim) tokenValid(token string, now time.Time) bool {
 	t := s.tokens
 	return token != "" && token == t.access && now.Before(t.issued.Add(s.opts.TokenTTL))
@@ -66,6 +72,9 @@ func (s *Sim) refresh(form url.Values, now time.Time) reply {
 	}
 	if form.Get("grant_type") != "refresh_token" {
 		return fail(CodeBadParam, "参数错误: grant_type必须为refresh_token")
+	}
+	if s.refreshDenied {
+		return fail(jst.CodeRefreshDenied, codeMessage(jst.CodeRefreshDenied))
 	}
 	if form.Get("refresh_token") != s.tokens.refresh {
 		return fail(jst.CodeTokenInvalid, "refresh_token无效")

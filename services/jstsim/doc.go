@@ -6,7 +6,16 @@
 // generated store of shops, SKUs, orders and after-sales, and checks what
 // JST checks: the signature, the app key, the access token and its expiry,
 // the timestamp's skew, the per-app rate limits and the query parameters.
-// Answers use JST's envelope and codes.
+// Answers use JST's envelope and codes. The same store is also served
+// through a Qimen gateway (POST /router/qm), with its own credentials and
+// the rate limits shared with the open API.
+//
+// Beyond a fixed data set, the simulator can make documents change: churn
+// changes documents of earlier pages just before a page is answered (the
+// hazard that makes paging by index skip rows), and [Sim.Step] or
+// [Sim.RunLive] make a live stream of new orders, status moves and
+// after-sales. Tests can also queue JST error codes ([Sim.InjectCode]),
+// expire the access token and refuse refreshes.
 //
 // # Parts
 //
@@ -18,8 +27,13 @@
 //     deterministic data set.
 //   - auth.go, ratelimit.go: signature, token, clock and rate checks.
 //   - query.go: biz parsing, filtering and paging.
+//   - qimen.go: the Qimen gateway's checks and answers.
+//   - churn.go: documents changing while a client pages.
+//   - lifecycle.go, live.go: content changes and live mode (Step).
 //   - faults.go: injected latency, HTTP 500s and truncated bodies.
-//   - inspect.go: test access, in Go and as JSON under /sim/.
+//   - inject.go: injected JST codes, token expiry, refused refreshes.
+//   - inspect.go, control.go: test access and controls, in Go and as JSON
+//     under /sim/.
 //
 // The simulator keeps its own clock ([Options].Now), so tests can move time
 // to expire tokens or to cross rate-limit windows without sleeping.

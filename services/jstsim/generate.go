@@ -59,6 +59,11 @@ func generate(opts Options) *store {
 	st.afterSales = g.makeAfterSales(opts.AfterSales, st.orders)
 	st.nextTS = g.assignTS(st.orders, st.afterSales)
 	st.index()
+
+	// Later changes (churn, live mode) draw from their own stream, so the
+	// data set of a seed stays what it was before they existed.
+	g.rng = rand.New(rand.NewPCG(uint64(opts.Seed), 0x6c697665))
+	st.gen = g
 	return st
 }
 

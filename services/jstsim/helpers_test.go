@@ -162,3 +162,45 @@ func collect(t *testing.T, c *jst.Client, kind jst.Kind, q jst.Query) []json.Raw
 		}
 	}
 }
+
+// newQimen returns a Qimen client of the simulator with the simulator's
+// credentials, changed by mod.
+func (e *env) newQimen(t *testing.T, mod func(*jst.QimenConfig)) *jst.QimenClient {
+	t.Helper()
+	o := e.sim.Options()
+	cfg := jst.QimenConfig{
+		URL:        e.srv.URL,
+		AppKey:     o.QimenAppKey,
+		AppSecret:  o.QimenAppSecret,
+		CustomerID: o.QimenCustomerID,
+		Now:        e.clock.Now,
+	}
+	if mod != nil {
+		mod(&cfg)
+	}
+	c, err := jst.NewQimenClient(cfg)
+	if err != nil {
+		t.Fatalf("NewQimenClient: %v", err)
+	}
+	return c
+}
+
+// collectGateway pages q through to the end over gw and returns every
+// document.
+func collectGateway(t *testing.T, gw jst.Gateway, kind jst.Kind, q jst.Query) []json.RawMessage {
+	t.Helper()
+	var docs []json.RawMessage
+	for q.PageIndex = 1; ; q.PageIndex++ {
+		p, err := gw.Query(context.Background(), kind, q)
+		if err != nil {
+			t.Fatalf("%s Query(%s, page %d): %v", gw.Name(), kind, q.PageIndex, err)
+		}
+		docs = append(docs, p.Docs...)
+		if !p.HasNext {
+			return docs
+		}
+		if q.PageIndex > 1000 {
+			t.Fatal("paging does not end")
+		}
+	}
+}

@@ -30,6 +30,20 @@ func (s *Sim) AfterSales() []AfterSale {
 	return out
 }
 
+// Versions returns the current row version (ts) of every document, keyed
+// "order.<o_id>" and "aftersale.<as_id>".
+func (s *Sim) Versions() map[string]int64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := make(map[string]int64, len(s.st.orders)+len(s.st.afterSales))
+	for _, docs := range [][]*doc{s.st.orders, s.st.afterSales} {
+		for _, d := range docs {
+			out[string(d.kind)+"."+strconv.FormatInt(d.id, 10)] = d.ts
+		}
+	}
+	return out
+}
+
 // Shops returns the generated shops.
 func (s *Sim) Shops() []Shop {
 	return append([]Shop(nil), s.st.shops...)
@@ -93,6 +107,9 @@ func (s *Sim) inspectRoutes() {
 	})
 	s.mux.HandleFunc("GET /sim/stats", func(w http.ResponseWriter, r *http.Request) {
 		writeJSON(w, http.StatusOK, s.Stats())
+	})
+	s.mux.HandleFunc("GET /sim/versions", func(w http.ResponseWriter, r *http.Request) {
+		writeJSON(w, http.StatusOK, s.Versions())
 	})
 	s.mux.HandleFunc("GET /sim/raw/{kind}/{id}", s.serveRaw)
 	s.mux.HandleFunc("POST /sim/touch/{kind}/{id}", s.serveTouch)

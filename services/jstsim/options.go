@@ -31,6 +31,27 @@ type Options struct {
 
 	// TokenTTL is the lifetime of an access token (default 30 days).
 	TokenTTL time.Duration
+
+	// QimenAppKey and QimenAppSecret are the Qimen app credentials the
+	// gateway at /router/qm accepts (defaults "ob-qimen",
+	// "ob-qimen-secret"); QimenCustomerID is the merchant's customer_id
+	// there (default "ob-customer").
+	QimenAppKey, QimenAppSecret, QimenCustomerID string
+
+	// Churn is the probability, per page request of a window or start_ts
+	// query, that documents change just before the page is cut: ChurnDocs
+	// of them (default 3), drawn from the pages up to the one requested,
+	// get modified = now, the next ts and a small content change. It is
+	// the hazard that makes a pager by page index skip documents.
+	Churn     float64
+	ChurnDocs int
+
+	// Live, LiveEvery (default 1s) and LivePerTick (default 5) are read
+	// by the jstsim binary, which calls RunLive when Live is set. New
+	// never starts goroutines.
+	Live        bool
+	LiveEvery   time.Duration
+	LivePerTick int
 }
 
 // Defaults.
@@ -46,6 +67,13 @@ const (
 	DefaultRatePerSecond = 5
 	DefaultRatePerMinute = 100
 	DefaultTokenTTL      = 30 * 24 * time.Hour
+
+	DefaultQimenAppKey     = "ob-qimen"
+	DefaultQimenAppSecret  = "ob-qimen-secret"
+	DefaultQimenCustomerID = "ob-customer"
+	DefaultChurnDocs       = 3
+	DefaultLiveEvery       = time.Second
+	DefaultLivePerTick     = 5
 )
 
 // withDefaults returns o with every zero value replaced by its default.
@@ -59,6 +87,11 @@ func (o Options) withDefaults() Options {
 	setString(&o.AppSecret, DefaultAppSecret)
 	setString(&o.AccessToken, DefaultAccessToken)
 	setString(&o.RefreshToken, DefaultRefreshToken)
+	setString(&o.QimenAppKey, DefaultQimenAppKey)
+	setString(&o.QimenAppSecret, DefaultQimenAppSecret)
+	setString(&o.QimenCustomerID, DefaultQimenCustomerID)
+	setInt(&o.ChurnDocs, DefaultChurnDocs)
+	setInt(&o.LivePerTick, DefaultLivePerTick)
 	if o.Now == nil {
 		o.Now = time.Now
 	}
@@ -68,6 +101,10 @@ func (o Options) withDefaults() Options {
 	if o.TokenTTL <= 0 {
 		o.TokenTTL = DefaultTokenTTL
 	}
+	if o.LiveEvery <= 0 {
+		o.LiveEvery = DefaultLiveEvery
+	}
+	o.Churn = min(max(o.Churn, 0), 1)
 	return o
 }
 

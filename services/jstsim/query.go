@@ -44,6 +44,9 @@ type pageData struct {
 
 func (s *Sim) queryHandler(kind jst.Kind) handler {
 	return func(form url.Values, now time.Time) reply {
+		if rep := s.takeInjected(); rep.code != 0 {
+			return rep
+		}
 		if rep := s.authorize(form, now, true); rep.code != 0 {
 			return rep
 		}
@@ -51,19 +54,17 @@ func (s *Sim) queryHandler(kind jst.Kind) handler {
 		if err != nil {
 			return fail(CodeBadParam, "参数错误: "+err.Error())
 		}
-		return reply{msg: "执行成功", data: s.page(kind, q)}
+		return reply{msg: "执行成功", data: s.page(kind, q, now)}
 	}
 }
 
-// page selects, sorts and cuts the documents q asks for.
-func (s *Sim) page(kind jst.Kind, q bizQuery) pageData {
-	var hits []*doc
-	for _, d := range s.st.docs(kind) {
-		if q.match(d) {
-			hits = append(hits, d)
-		}
+// page selects, sorts and cuts the documents q asks for, after any churn.
+// It runs with s.mu held.
+func (s *Sim) page(kind jst.Kind, q bizQuery, now time.Time) pageData {
+	hits := s.st.matches(kind, q)
+	if s.churnDue(q) && s.churnPages(hits, q, now.In(jst.Beijing)) {
+		hits = s.st.matches(kind, q)
 	}
-	sortDocs(hits)
 
 	docs := []json.RawMessage{}
 	from := (q.pageIndex - 1) * q.pageSize
@@ -108,14 +109,19 @@ func (q bizQuery) match(d *doc) bool {
 // parseBiz reads and checks the biz JSON of a query. Numbers may be sent as
 // strings. The error text is the message JST would give.
 func parseBiz(biz string, maxPage int) (bizQuery, error) {
-	q := bizQuery{pageIndex: 1, pageSize: defaultPageSize, getTotal: true}
 	var f map[string]json.RawMessage
 	if strings.TrimSpace(biz) == "" {
 		f = map[string]json.RawMessage{}
 	} else if err := json.Unmarshal([]byte(biz), &f); err != nil || f == nil {
-		return q, fmt.Errorf("biz不是有效的JSON对象")
+		return bizQuery{}, fmt.Errorf("biz不是有效的JSON对象")
 	}
+	return parseBizFields(f, maxPage)
+}
 
+// parseBizFields reads and checks the business parameters of a query,
+// each a raw JSON value.
+func parseBizFields(f map[string]json.RawMessage, maxPage int) (bizQuery, error) {
+	q := bizQuery{pageIndex: 1, pageSize: defaultPageSize, getTotal: true}
 	var err error
 	if err = bizInt(f, "page_index", &q.pageIndex); err == nil {
 		err = bizInt(f, "page_size", &q.pageSize)

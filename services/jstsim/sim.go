@@ -40,6 +40,13 @@ type Sim struct {
 	faults   Faults
 	faultRNG *rand.Rand
 	tokenRNG *rand.Rand
+
+	qimenRNG      *rand.Rand // Qimen request ids
+	churnRNG      *rand.Rand // whether and which documents churn
+	churn         float64
+	churnDocs     int
+	injected      []injection // codes the next queries answer
+	refreshDenied bool
 }
 
 // New returns a simulator for opts, with its data set generated.
@@ -47,13 +54,17 @@ func New(opts Options) *Sim {
 	opts = opts.withDefaults()
 	now := opts.Now()
 	s := &Sim{
-		opts:     opts,
-		mux:      http.NewServeMux(),
-		st:       generate(opts),
-		limit:    newWindow(opts.RatePerSecond, opts.RatePerMinute),
-		stats:    map[string]map[int]int{},
-		faultRNG: rand.New(rand.NewPCG(uint64(opts.Seed), 0x6661756c74)),
-		tokenRNG: rand.New(rand.NewPCG(uint64(opts.Seed), 0x746f6b656e)),
+		opts:      opts,
+		mux:       http.NewServeMux(),
+		st:        generate(opts),
+		limit:     newWindow(opts.RatePerSecond, opts.RatePerMinute),
+		stats:     map[string]map[int]int{},
+		faultRNG:  rand.New(rand.NewPCG(uint64(opts.Seed), 0x6661756c74)),
+		tokenRNG:  rand.New(rand.NewPCG(uint64(opts.Seed), 0x746f6b656e)),
+		qimenRNG:  rand.New(rand.NewPCG(uint64(opts.Seed), 0x71696d656e)),
+		churnRNG:  rand.New(rand.NewPCG(uint64(opts.Seed), 0x636875726e)),
+		churn:     opts.Churn,
+		churnDocs: opts.ChurnDocs,
 		tokens: tokens{
 			access:  opts.AccessToken,
 			refresh: opts.RefreshToken,
@@ -72,10 +83,13 @@ func (s *Sim) routes() {
 		s.mux.Handle(path, s.api(path, s.queryHandler(kind)))
 	}
 	s.mux.Handle(jst.PathRefreshToken, s.api(jst.PathRefreshToken, s.refresh))
+	s.mux.Handle(jst.QimenPath, s.serve(jst.QimenPath, s.qimen, s.encodeQimen))
 	s.inspectRoutes()
+	s.controlRoutes()
 }
 
-// ServeHTTP serves the open API and the /sim/ test endpoints.
+// ServeHTTP serves the open API, the Qimen gateway and the /sim/ test
+// endpoints.
 func (s *Sim) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
@@ -96,12 +110,20 @@ func fail(code int, msg string) reply {
 	return reply{code: code, msg: msg}
 }
 
-// handler answers one open API call. It runs with s.mu held.
+// handler answers one API call. It runs with s.mu held.
 type handler func(form url.Values, now time.Time) reply
 
-// api wraps h with what every open API endpoint shares: the method check,
-// faults, form parsing, the JST envelope and the request count.
+// encoder writes a reply as the body of an answer. It runs with s.mu held.
+type encoder func(rep reply) []byte
+
+// api wraps h as an open API endpoint, answering in JST's envelope.
 func (s *Sim) api(path string, h handler) http.Handler {
+	return s.serve(path, h, encodeReply)
+}
+
+// serve wraps h with what every API endpoint shares: the method check,
+// faults, form parsing, encoding with enc and the request count.
+func (s *Sim) serve(path string, h handler, enc encoder) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodPost {
 			s.count(path, -http.StatusMethodNotAllowed)
@@ -125,15 +147,16 @@ func (s *Sim) api(path string, h handler) http.Handler {
 
 		var rep reply
 		r.Body = http.MaxBytesReader(w, r.Body, maxForm)
-		if err := r.ParseForm(); err != nil {
+		err := r.ParseForm()
+		s.mu.Lock()
+		if err != nil {
 			rep = fail(CodeBadParam, "参数错误: 无法解析表单")
 		} else {
-			s.mu.Lock()
 			rep = h(r.PostForm, s.opts.Now())
-			s.mu.Unlock()
 		}
+		body := enc(rep)
+		s.mu.Unlock()
 
-		body := encodeReply(rep)
 		code := rep.code
 		if plan.malformed {
 			body = body[:len(body)/2]

@@ -68,6 +68,9 @@ type store struct {
 	afterSales []*doc
 	byID       map[jst.Kind]map[int64]*doc
 	nextTS     int64
+
+	// gen makes later changes: new documents and content changes.
+	gen *generator
 }
 
 func (st *store) index() {
@@ -97,11 +100,37 @@ func (st *store) touch(kind jst.Kind, id int64, now time.Time) bool {
 	if !ok {
 		return false
 	}
-	d.modified = now.Truncate(time.Second)
+	st.bump(d, now)
+	return true
+}
+
+// bump gives d modified = now and the next row version, and renders it.
+func (st *store) bump(d *doc, now time.Time) {
+	d.modified = now.In(jst.Beijing).Truncate(time.Second)
 	d.ts = st.nextTS
 	st.nextTS++
 	d.render()
-	return true
+}
+
+// add stores a new document of either kind with modified = now and the
+// next row version. Its id must be above every stored id of its kind.
+func (st *store) add(d *doc, now time.Time) {
+	if d.kind == jst.KindOrder {
+		st.orders = append(st.orders, d)
+	} else {
+		st.afterSales = append(st.afterSales, d)
+	}
+	st.byID[d.kind][d.id] = d
+	st.bump(d, now)
+}
+
+// lastID returns the highest stored id of kind, or base when none is.
+func (st *store) lastID(kind jst.Kind, base int64) int64 {
+	docs := st.docs(kind)
+	if len(docs) == 0 {
+		return base
+	}
+	return docs[len(docs)-1].id
 }
 
 // sortDocs orders docs by modified time, then id, as JST pages them.

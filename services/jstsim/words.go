@@ -78,3 +78,13 @@ type warehouse struct {
 }
 
 var warehouseNames = []string{"滨江销退仓", "萧山销退仓"}
+
+// sellerRemarks are remarks a seller writes on an order after it is placed.
+var sellerRemarks = []string{
+	"客户要求顺丰", "已电话确认地址", "赠品随单发", "已改地址", "客户催发货", "合并发货",
+}
+
+// afterSaleRemarks are remarks written on an after-sale while it is handled.
+var afterSaleRemarks = []string{
+	"已联系买家", "等待退货入仓", "买家补充凭证", "仓库已签收", "已核对商品",
+}

@@ -62,6 +62,23 @@ func parseFlags() config {
 	flag.IntVar(&o.RatePerMinute, "rate-per-min", 0,
 		"requests a minute per app key (0: JST's 100, <0: off)")
 
+	flag.StringVar(&o.QimenAppKey, "qimen-app-key", jstsim.DefaultQimenAppKey,
+		"accepted Qimen app_key")
+	flag.StringVar(&o.QimenAppSecret, "qimen-app-secret", jstsim.DefaultQimenAppSecret,
+		"Qimen app secret")
+	flag.StringVar(&o.QimenCustomerID, "qimen-customer-id", jstsim.DefaultQimenCustomerID,
+		"accepted Qimen customer_id")
+
+	flag.Float64Var(&o.Churn, "churn", 0,
+		"probability a page request first changes documents of earlier pages")
+	flag.IntVar(&o.ChurnDocs, "churn-docs", jstsim.DefaultChurnDocs,
+		"documents each churn changes")
+	flag.BoolVar(&o.Live, "live", false, "keep changing documents (live mode)")
+	flag.DurationVar(&o.LiveEvery, "live-every", jstsim.DefaultLiveEvery,
+		"interval of live changes")
+	flag.IntVar(&o.LivePerTick, "live-per-tick", jstsim.DefaultLivePerTick,
+		"changes a live interval")
+
 	flag.DurationVar(&f.Latency, "latency", 0, "added latency of every answer")
 	flag.Float64Var(&f.ServerErrorRate, "server-error-rate", 0, "share of HTTP 500 answers")
 	flag.Float64Var(&f.MalformedRate, "malformed-rate", 0, "share of truncated answers")
@@ -97,6 +114,11 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+
+	if c.opts.Live {
+		go sim.RunLive(ctx, c.opts.LiveEvery, c.opts.LivePerTick)
+		log.Info("jstsim live mode", "every", c.opts.LiveEvery, "per_tick", c.opts.LivePerTick)
+	}
 
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()

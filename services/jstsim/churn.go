@@ -1,0 +1,74 @@
+package jstsim
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/orderbridge/orderbridge/pkg/jst"
+)
+
+// SetChurn changes Options.Churn and Options.ChurnDocs while the simulator
+// runs; docs 0 keeps the current number. It returns an error, and changes
+// nothing, for a probability outside 0..1 or a negative docs.
+func (s *Sim) SetChurn(p float64, docs int) error {
+	if p < 0 || p > 1 || docs < 0 {
+		return fmt.Errorf("jstsim: churn %g of %d docs: want 0..1 and docs >= 0", p, docs)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.churn = p
+	if docs > 0 {
+		s.churnDocs = docs
+	}
+	return nil
+}
+
+// Churn returns the churn probability and the documents each churn changes.
+func (s *Sim) Churn() (p float64, docs int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.churn, s.churnDocs
+}
+
+// churnDue draws whether churn happens before the page q asks for. Only
+// window and start_ts queries churn. It runs with s.mu held.
+func (s *Sim) churnDue(q bizQuery) bool {
+	if s.churn <= 0 || (q.begin.IsZero() && q.startTS == 0) {
+		return false
+	}
+	return s.churnRNG.Float64() < s.churn
+}
+
+// churnPages changes up to churnDocs of hits, the sorted matches of a
+// query, taken from the pages up to and including the one asked for, so
+// that the pages after it shift: each gets a small content change,
+// modified = now and the next row version. It runs with s.mu held and
+// reports whether anything changed.
+func (s *Sim) churnPages(hits []*doc, q bizQuery, now time.Time) bool {
+	limit := min(len(hits), q.pageIndex*q.pageSize)
+	if limit <= 0 {
+		return false
+	}
+	pool := append([]*doc(nil), hits[:limit]...)
+	n := min(s.churnDocs, len(pool))
+	for i := range n {
+		j := i + s.churnRNG.IntN(len(pool)-i)
+		pool[i], pool[j] = pool[j], pool[i]
+		s.st.gen.touchContent(pool[i], now)
+		s.st.bump(pool[i], now)
+	}
+	return n > 0
+}
+
+// matches returns the documents of kind that q selects, sorted as JST
+// pages them.
+func (st *store) matches(kind jst.Kind, q bizQuery) []*doc {
+	var hits []*doc
+	for _, d := range st.docs(kind) {
+		if q.match(d) {
+			hits = append(hits, d)
+		}
+	}
+	sortDocs(hits)
+	return hits
+}
