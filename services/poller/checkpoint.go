@@ -13,9 +13,16 @@ import (
 
 // Checkpoint is a cursor's position, stored as JSON in ob-state.
 type Checkpoint struct {
-	// Modified is the end of the last window read in full: every document
-	// modified before it has been published.
+	// Modified is how far the cursor has covered: every document modified
+	// before it has been published. Time windows start POLL_OVERLAP
+	// before it.
 	Modified time.Time `json:"modified"`
+	// TS, when not 0, is the row version the next query starts from
+	// (start_ts, inclusive). It is 0 while a row-version cursor still
+	// reads windows to catch up from JST_START_TIME.
+	TS int64 `json:"ts,omitempty"`
+	// MaxTS is the largest row version published by this cursor.
+	MaxTS int64 `json:"max_ts,omitempty"`
 	// Updated is when the checkpoint was written.
 	Updated time.Time `json:"updated"`
 }
@@ -26,18 +33,22 @@ type cursor struct {
 	shop string // "" for every shop
 }
 
+// shopLabel is the shop as keys, labels and pause targets name it.
+func (c cursor) shopLabel() string {
+	if c.shop == "" {
+		return "all"
+	}
+	return c.shop
+}
+
 // key is the cursor's key in ob-state.
 func (c cursor) key() string {
-	shop := c.shop
-	if shop == "" {
-		shop = "all"
-	}
-	return "checkpoint." + string(c.kind) + "." + shop
+	return "checkpoint." + string(c.kind) + "." + c.shopLabel()
 }
 
 // checkpoints reads and moves cursors in the ob-state bucket by
 // compare-and-set, so that two pollers can never move one cursor past a
-// window the other has not published.
+// page the other has not published.
 type checkpoints struct {
 	kv jetstream.KeyValue
 }
@@ -59,12 +70,18 @@ func (s checkpoints) load(ctx context.Context, c cursor) (Checkpoint, uint64, er
 	return cp, e.Revision(), nil
 }
 
-// store writes cp for the cursor if the stored revision is still rev, and
-// returns the new revision.
-func (s checkpoints) store(ctx context.Context, c cursor, cp Checkpoint, rev uint64) (uint64, error) {
+// store writes cp for the cursor if the stored revision is still rev (0:
+// none stored), and returns the new revision. It returns an error when the
+// revision has moved, so that a poller that lost its lease cannot move it.
+func (s checkpoints) store(
+	ctx context.Context,
+	c cursor,
+	cp Checkpoint,
+	rev uint64,
+) (uint64, error) {
 	b, err := json.Marshal(cp)
 	if err != nil {
-		return 0, err
+		return 0, fmt.Errorf("poller: encode %s: %w", c.key(), err)
 	}
 	if rev == 0 {
 		rev, err = s.kv.Create(ctx, c.key(), b)
