@@ -34,6 +34,10 @@ type FormSettings struct {
 	SettleType string
 	Purpose    string
 	Account    string
+	// Precision is the number of decimal places of the amounts orderbridge
+	// derives for the bill rather than copies from JST (a discount prorated
+	// over a partial return). DefaultSettings gives 2.
+	Precision int
 	// SourceNoField, when set, is a custom field (such as F_OB_SourceNo)
 	// that holds the bill number instead of FBillNo, for forms whose coding
 	// rule refuses manual numbers.
@@ -50,20 +54,21 @@ func DefaultSettings() Settings {
 	return Settings{
 		FormSaleOrder: {
 			BillType: "XSDD01_SYS", Currency: "PRE001", ExchangeType: "HLTX01_SYS",
-			TaxRate: "13", Unit: "Pcs",
+			TaxRate: "13", Unit: "Pcs", Precision: 2,
 		},
 		FormOutStock: {
 			BillType: "XSCKD01_SYS", Currency: "PRE001", ExchangeType: "HLTX01_SYS",
-			TaxRate: "13", Unit: "Pcs", StockStatus: "KCZT01_SYS",
+			TaxRate: "13", Unit: "Pcs", StockStatus: "KCZT01_SYS", Precision: 2,
 		},
 		FormReturnStock: {
 			BillType: "XSTHD01_SYS", Currency: "PRE001", ExchangeType: "HLTX01_SYS",
 			TaxRate: "13", Unit: "Pcs", ReturnType: "THLX01_SYS",
 			StockStatus: "KCZT01_SYS", DefectiveStockStatus: "KCZT07_SYS",
+			Precision: 2,
 		},
 		FormRefund: {
 			BillType: "SKTKDLX01_SYS", Currency: "PRE001",
-			SettleType: "JSFS04_SYS", Purpose: "SFKYT01_SYS",
+			SettleType: "JSFS04_SYS", Purpose: "SFKYT01_SYS", Precision: 2,
 		},
 	}
 }

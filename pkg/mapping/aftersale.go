@@ -5,8 +5,9 @@ import (
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 )
 
-// mapAfterSale decides on a JST after-sale and, when it is synced, builds
-// the canonical after-sale: a sales return (SAL_RETURNSTOCK) with the
+// mapAfterSale routes a JST after-sale to its form by type, drafts the
+// canonical after-sale, decides on it and, when it is synced, resolves its
+// lookups and overrides: a sales return (SAL_RETURNSTOCK) with the
 // received quantities, or a refund bill (AR_REFUNDBILL).
 func (m *Mapper) mapAfterSale(a *jst.AfterSale, src Source) (*Result, error) {
 	meta, err := a.Meta()
@@ -14,60 +15,57 @@ func (m *Mapper) mapAfterSale(a *jst.AfterSale, src Source) (*Result, error) {
 		return nil, fromJST(jst.KindAfterSale, err)
 	}
 	key := meta.Key()
+	form := m.rules.AfterSaleForms[string(a.Type)]
+	if form == "" {
+		return filtered(key, RuleAfterSaleType), nil
+	}
+	as, ins := m.draftAfterSale(a, meta, src, form)
 
-	decision, rule, form := decideAfterSale(a)
+	decision, rule := Decision(0), ""
+	if m.asFilters == nil {
+		decision, rule = decideAfterSale(as)
+	} else if decision, rule, err = m.asFilters.decide(key, as); err != nil {
+		return nil, err
+	}
 	if decision == Filtered {
 		return filtered(key, rule), nil
 	}
 
-	parties, err := m.parties(key, meta.ShopID)
-	if err != nil {
+	if as.Parties, err = m.parties(key, meta.ShopID); err != nil {
 		return nil, err
 	}
 	returns := form == FormReturnStock
-	stock := ""
 	if returns {
-		stock = m.stock(string(a.WmsCoID), string(a.WhID))
+		if len(ins) == 0 {
+			return nil, &Error{Key: key, Field: "items.r_qty", Reason: ReasonNoLines}
+		}
+		as.StockNumber = m.stock(string(a.WmsCoID), string(a.WhID))
 	}
-	lines, err := m.afterSaleLines(key, a, returns, stock)
-	if err != nil {
+	if err := m.resolveLines(key, ins, as.Lines, as.StockNumber); err != nil {
 		return nil, err
 	}
-
-	as := &obv1.AfterSale{
-		Source:      m.source(meta, src),
-		FormId:      form,
-		BillNo:      m.asBill.render(afterSaleField(meta, a)),
-		OId:         string(a.OID),
-		SoId:        string(a.SoID),
-		OuterAsId:   string(a.OuterASID),
-		Type:        string(a.Type),
-		Status:      string(a.Status),
-		GoodStatus:  string(a.GoodStatus),
-		AsDate:      timestamp(a.ASDate.Time),
-		ConfirmDate: timestamp(a.ConfirmDate.Time),
-		Parties:     parties,
-		Lines:       lines,
-		Refund:      dec(a.Refund),
-		Freight:     dec(a.Freight),
-		StockNumber: stock,
-		Note:        string(a.SoID),
+	if m.asOverride != nil {
+		if err := m.asOverride.apply(key, as); err != nil {
+			return nil, err
+		}
 	}
 	doc := &obv1.Document{Body: &obv1.Document_AfterSale{AfterSale: as}}
 	return synced(key, rule, doc)
 }
 
-// afterSaleLines builds the lines of an after-sale. A return takes its
-// quantities from r_qty and leaves out lines that received nothing; a
-// return with no received line is an error. A refund takes the quantities
-// from qty and may have no lines.
-func (m *Mapper) afterSaleLines(
-	key string,
+// draftAfterSale builds the canonical after-sale of a for form before any
+// check or lookup, with the JST lines its lines were drafted from. A
+// return takes its quantities from r_qty and leaves out lines that
+// received nothing; a refund takes them from qty.
+func (m *Mapper) draftAfterSale(
 	a *jst.AfterSale,
-	returns bool,
-	stock string,
-) ([]*obv1.Line, error) {
-	lines := make([]*obv1.Line, 0, len(a.Items))
+	meta jst.Meta,
+	src Source,
+	form string,
+) (*obv1.AfterSale, []lineIn) {
+	returns := form == FormReturnStock
+	places := m.placesOf(form)
+	ins := make([]lineIn, 0, len(a.Items))
 	for i := range a.Items {
 		it := &a.Items[i]
 		in := lineIn{
@@ -87,16 +85,30 @@ func (m *Mapper) afterSaleLines(
 				continue
 			}
 		}
-		l, err := m.line(key, in, stock)
-		if err != nil {
-			return nil, err
-		}
-		lines = append(lines, l)
+		ins = append(ins, in)
 	}
-	if returns && len(lines) == 0 {
-		return nil, &Error{Key: key, Field: "items.r_qty", Reason: ReasonNoLines}
+	lines := make([]*obv1.Line, len(ins))
+	for i := range ins {
+		lines[i] = draftLine(&ins[i], places)
 	}
-	return lines, nil
+
+	return &obv1.AfterSale{
+		Source:      m.source(meta, src),
+		FormId:      form,
+		BillNo:      m.asBill.render(afterSaleField(meta, a)),
+		OId:         string(a.OID),
+		SoId:        string(a.SoID),
+		OuterAsId:   string(a.OuterASID),
+		Type:        string(a.Type),
+		Status:      string(a.Status),
+		GoodStatus:  string(a.GoodStatus),
+		AsDate:      timestamp(a.ASDate.Time),
+		ConfirmDate: timestamp(a.ConfirmDate.Time),
+		Lines:       lines,
+		Refund:      dec(a.Refund),
+		Freight:     dec(a.Freight),
+		Note:        string(a.SoID),
+	}, ins
 }
 
 // afterSaleField returns the lookup of the after-sale bill number template.

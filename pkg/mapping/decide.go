@@ -1,6 +1,6 @@
 package mapping
 
-import "github.com/orderbridge/orderbridge/pkg/jst"
+import obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 
 // Names of the built-in rules, as Result.Rule reports them. A synced
 // document names the rule that let it through; a filtered one names the
@@ -17,6 +17,8 @@ const (
 	RuleRefundConfirmed    = "aftersale.refund.status==Confirmed"
 	RuleRefundNotConfirmed = "aftersale.refund.status!=Confirmed"
 
+	// RuleAfterSaleType: the after-sale's type has no route to a form.
+	// Such an after-sale is skipped before any filter runs.
 	RuleAfterSaleType = "aftersale.type.not_synced"
 )
 
@@ -30,31 +32,31 @@ const (
 	typeRefundOnly = "仅退款"
 )
 
-// decideOrder applies the built-in order rule.
-func decideOrder(o *jst.Order) (Decision, string) {
-	if o.Status != orderSent {
+// decideOrder applies the built-in order rule to a drafted order.
+func decideOrder(so *obv1.SalesOrder) (Decision, string) {
+	if so.GetStatus() != orderSent {
 		return Filtered, RuleOrderNotSent
 	}
 	return Sync, RuleOrderSent
 }
 
-// decideAfterSale applies the built-in after-sale rules. It returns the
-// Kingdee form of a synced after-sale, and "" for a filtered one.
-func decideAfterSale(a *jst.AfterSale) (Decision, string, string) {
-	switch a.Type {
-	case typeReturn, typeRejected:
+// decideAfterSale applies the built-in after-sale rules to a drafted
+// after-sale, by the form its type is routed to.
+func decideAfterSale(as *obv1.AfterSale) (Decision, string) {
+	switch as.GetFormId() {
+	case FormReturnStock:
 		switch {
-		case a.Status != asConfirmed:
-			return Filtered, RuleReturnNotConfirmed, ""
-		case a.GoodStatus != goodsReceived:
-			return Filtered, RuleReturnNotReceived, ""
+		case as.GetStatus() != asConfirmed:
+			return Filtered, RuleReturnNotConfirmed
+		case as.GetGoodStatus() != goodsReceived:
+			return Filtered, RuleReturnNotReceived
 		}
-		return Sync, RuleReturnReceived, FormReturnStock
-	case typeRefundOnly:
-		if a.Status != asConfirmed {
-			return Filtered, RuleRefundNotConfirmed, ""
+		return Sync, RuleReturnReceived
+	case FormRefundBill:
+		if as.GetStatus() != asConfirmed {
+			return Filtered, RuleRefundNotConfirmed
 		}
-		return Sync, RuleRefundConfirmed, FormRefundBill
+		return Sync, RuleRefundConfirmed
 	}
-	return Filtered, RuleAfterSaleType, ""
+	return Filtered, RuleAfterSaleType
 }

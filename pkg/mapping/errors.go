@@ -2,7 +2,9 @@ package mapping
 
 import (
 	"errors"
+	"fmt"
 	"strconv"
+	"strings"
 )
 
 // Reasons an *Error gives. They are short and bounded, fit for a metric
@@ -22,11 +24,88 @@ const (
 	ReasonNoLines = "no_lines"
 	// ReasonUnknownKind: the document kind is neither order nor aftersale.
 	ReasonUnknownKind = "unknown_kind"
+	// ReasonRuleError: a filter or override failed on the document (a
+	// runtime error or the cost limit); Field names the rule.
+	ReasonRuleError = "rule_error"
 )
 
-// ErrInvalidRules is wrapped by every error New and LoadRules return for
-// rules that cannot be used.
+// ErrInvalidRules is wrapped by every error New, LoadRules and LoadFile
+// return for rules that cannot be used.
 var ErrInvalidRules = errors.New("mapping: invalid rules")
+
+// Problem is one thing wrong with rules or a mapping file.
+type Problem struct {
+	// Line is the line of the mapping file, 0 when not known (rules built
+	// in Go, or a problem of the file as a whole).
+	Line int
+	// Path names the setting as the file spells it, such as
+	// "filters.order[1].skip" or "shops.13046812.customer"; "" for the
+	// file as a whole.
+	Path string
+	Msg  string
+}
+
+// RulesError lists every problem found in rules or in a mapping file. It
+// wraps ErrInvalidRules.
+type RulesError struct {
+	// File is the mapping file's name, "" for rules built in Go.
+	File     string
+	Problems []Problem
+}
+
+// Error lists the problems one a line, as file:line: path: message.
+func (e *RulesError) Error() string {
+	var b strings.Builder
+	b.WriteString(ErrInvalidRules.Error())
+	if len(e.Problems) == 1 && e.File == "" {
+		b.WriteString(": ")
+		b.WriteString(e.Problems[0].text(""))
+		return b.String()
+	}
+	for _, p := range e.Problems {
+		b.WriteString("\n")
+		b.WriteString(p.text(e.File))
+	}
+	return b.String()
+}
+
+// Unwrap returns ErrInvalidRules.
+func (e *RulesError) Unwrap() error { return ErrInvalidRules }
+
+// text formats p as file:line: path: message, leaving out what is unknown.
+func (p Problem) text(file string) string {
+	var b strings.Builder
+	if file != "" {
+		b.WriteString(file)
+		if p.Line > 0 {
+			b.WriteString(":" + strconv.Itoa(p.Line))
+		}
+		b.WriteString(": ")
+	}
+	if p.Path != "" {
+		b.WriteString(p.Path + ": ")
+	}
+	b.WriteString(p.Msg)
+	return b.String()
+}
+
+// problems collects the problems of rules as they are checked.
+type problems struct {
+	list []Problem
+}
+
+// addf records a problem of the setting at path.
+func (p *problems) addf(path, format string, args ...any) {
+	p.list = append(p.list, Problem{Path: path, Msg: fmt.Sprintf(format, args...)})
+}
+
+// err returns a *RulesError holding the problems, nil when there are none.
+func (p *problems) err() error {
+	if len(p.list) == 0 {
+		return nil
+	}
+	return &RulesError{Problems: p.list}
+}
 
 // Error reports a document that cannot be mapped. It is permanent: mapping
 // the same document with the same rules fails the same way, so the caller

@@ -11,8 +11,9 @@ import (
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 )
 
-// discountPlaces is the number of decimal places of a prorated discount.
-const discountPlaces = 2
+// defaultPlaces is the number of decimal places of a prorated discount
+// when the form's settings give none.
+const defaultPlaces = 2
 
 // lineIn is one JST goods line, order or after-sale, in the shape the line
 // builder needs.
@@ -30,20 +31,38 @@ type lineIn struct {
 	gift    bool
 }
 
-// line checks one JST line and builds the canonical line. Errors are
-// *Error values naming key and the line's field.
-func (m *Mapper) line(key string, in lineIn, stock string) (*obv1.Line, error) {
+// draftLine builds the canonical line of in before any check or lookup:
+// the material and stock are left empty and a value JST did not give is
+// nil. Derived discounts are rounded to places.
+func draftLine(in *lineIn, places int32) *obv1.Line {
+	return &obv1.Line{
+		SourceLineId:   in.id,
+		SkuId:          in.sku,
+		Name:           in.name,
+		Qty:            dec(in.qty),
+		TaxPrice:       dec(in.price),
+		Amount:         dec(in.amount),
+		DiscountAmount: discount(in, places),
+		IsGift:         in.gift || in.price.Value.IsZero(),
+		DefectiveQty:   dec(in.defect),
+	}
+}
+
+// resolveLine checks the JST line in and fills the material and stock of
+// its drafted line l. Errors are *Error values naming key and the line's
+// field.
+func (m *Mapper) resolveLine(key string, in *lineIn, l *obv1.Line, stock string) error {
 	fail := func(name string, v jst.Decimal, reason string) error {
 		return &Error{Key: key, Field: in.field + "." + name, Value: v.String(), Reason: reason}
 	}
 
 	if in.sku == "" {
-		return nil, &Error{Key: key, Field: in.field + ".sku_id", Reason: ReasonMissingField}
+		return &Error{Key: key, Field: in.field + ".sku_id", Reason: ReasonMissingField}
 	}
 	material, ok := m.rules.SKUs[in.sku]
 	if !ok {
 		if m.rules.StrictSKUs {
-			return nil, &Error{
+			return &Error{
 				Key:    key,
 				Field:  in.field + ".sku_id",
 				Value:  quote(in.sku),
@@ -54,39 +73,45 @@ func (m *Mapper) line(key string, in lineIn, stock string) (*obv1.Line, error) {
 	}
 	switch {
 	case !in.qty.Valid:
-		return nil, fail(in.qtyName, in.qty, ReasonMissingField)
+		return fail(in.qtyName, in.qty, ReasonMissingField)
 	case in.qty.Value.IsNegative():
-		return nil, fail(in.qtyName, in.qty, ReasonInvalidField)
+		return fail(in.qtyName, in.qty, ReasonInvalidField)
 	case !in.price.Valid:
-		return nil, fail("price", in.price, ReasonMissingField)
+		return fail("price", in.price, ReasonMissingField)
 	case in.price.Value.IsNegative():
-		return nil, fail("price", in.price, ReasonInvalidField)
+		return fail("price", in.price, ReasonInvalidField)
 	case in.amount.Valid && in.amount.Value.IsNegative():
-		return nil, fail("amount", in.amount, ReasonInvalidField)
+		return fail("amount", in.amount, ReasonInvalidField)
 	case in.defect.Valid && in.defect.Value.IsNegative():
-		return nil, fail("defective_qty", in.defect, ReasonInvalidField)
+		return fail("defective_qty", in.defect, ReasonInvalidField)
 	}
 
-	return &obv1.Line{
-		SourceLineId:   in.id,
-		SkuId:          in.sku,
-		MaterialNumber: material,
-		Name:           in.name,
-		Qty:            dec(in.qty),
-		TaxPrice:       dec(in.price),
-		Amount:         dec(in.amount),
-		DiscountAmount: discount(in),
-		IsGift:         in.gift || in.price.Value.IsZero(),
-		StockNumber:    stock,
-		DefectiveQty:   dec(in.defect),
-	}, nil
+	l.MaterialNumber = material
+	l.StockNumber = stock
+	return nil
+}
+
+// resolveLines resolves every drafted line, ins[i] being the JST line of
+// lines[i].
+func (m *Mapper) resolveLines(
+	key string,
+	ins []lineIn,
+	lines []*obv1.Line,
+	stock string,
+) error {
+	for i := range ins {
+		if err := m.resolveLine(key, &ins[i], lines[i], stock); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // discount returns price × baseQty − amount when it is positive, prorated
 // to the line's quantity when that differs from the quantity the amount is
-// for (a partial return), rounded to discountPlaces. It returns nil when
+// for (a partial return), rounded to places. It returns nil when
 // there is no discount.
-func discount(in lineIn) *obv1.Decimal {
+func discount(in *lineIn, places int32) *obv1.Decimal {
 	if !in.amount.Valid {
 		return nil
 	}
@@ -99,7 +124,7 @@ func discount(in lineIn) *obv1.Decimal {
 		return nil
 	}
 	if !base.Equal(in.qty.Value) {
-		d = d.Mul(in.qty.Value).DivRound(base, discountPlaces)
+		d = d.Mul(in.qty.Value).DivRound(base, places)
 		if !d.IsPositive() {
 			return nil
 		}

@@ -66,12 +66,12 @@ func TestLoadRulesErrors(t *testing.T) {
 		yaml string
 		want string
 	}{
-		{"unknown key", "", "line 7: field sale_orgg not found"},
-		{"wrong type", "strict_skus: maybe\n", "line 1"},
-		{"duplicate key", "version: a\nversion: b\n", "line 2"},
+		{"unknown key", "", "rules_unknown_key.yaml:7: field sale_orgg not found"},
+		{"wrong type", "strict_skus: maybe\n", "mapping.yaml:1: cannot unmarshal"},
+		{"duplicate key", "version: a\nversion: b\n", "mapping.yaml:2: mapping key"},
 		{"bad form", "order_form: AR_REFUNDBILL\n", "order_form"},
 		{"two documents", "version: a\n---\nversion: b\n", "more than one"},
-		{"not a map", "- a\n- b\n", "line 1"},
+		{"not a map", "- a\n- b\n", "mapping.yaml:1: cannot unmarshal !!seq"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -2,8 +2,8 @@ package mapping
 
 import (
 	"errors"
-	"maps"
 
+	"github.com/orderbridge/orderbridge/pkg/bill"
 	"github.com/orderbridge/orderbridge/pkg/jst"
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 )
@@ -14,31 +14,55 @@ type Mapper struct {
 	rules     Rules
 	orderBill template
 	asBill    template
+	// filters and overrides of each kind; nil means none (built-in
+	// decisions, no overrides).
+	orderFilters, asFilters   *filterSet
+	orderOverride, asOverride *overrideSet
+	places                    map[string]int32
 }
 
 // New validates r and returns a Mapper for it. Empty fields take their
 // defaults (see DefaultRules), and a shop's stock and settlement
-// organisations default to its sale organisation. Invalid rules give an
-// error wrapping ErrInvalidRules. New copies the tables; later changes to r
-// do not affect the Mapper.
+// organisations default to its sale organisation. Filters and overrides
+// are compiled here, once. Invalid rules give a *RulesError, which wraps
+// ErrInvalidRules and lists every problem. New copies the tables; later
+// changes to r do not affect the Mapper.
 func New(r Rules) (*Mapper, error) {
-	r.Shops = maps.Clone(r.Shops)
-	r.SKUs = maps.Clone(r.SKUs)
-	r.Stocks = maps.Clone(r.Stocks)
-	if err := r.normalize(); err != nil {
-		return nil, err
-	}
+	return build(r, bill.DefaultSettings())
+}
 
-	m := &Mapper{rules: r}
+// build is New with the form settings that give the precision of derived
+// amounts.
+func build(r Rules, s bill.Settings) (*Mapper, error) {
+	r = r.clone()
+	var p problems
+	r.normalize(&p)
+
+	m := &Mapper{rules: r, places: make(map[string]int32, len(s))}
+	for form, fs := range s {
+		m.places[form] = int32(fs.Precision)
+	}
 	var err error
-	m.orderBill, err = parseTemplate("order_bill_no", r.OrderBillNo,
+	m.orderBill, err = parseTemplate(r.OrderBillNo,
 		[]string{"o_id", "so_id", "shop_id"}, "o_id")
 	if err != nil {
-		return nil, err
+		p.addf("order_bill_no", "%v", err)
 	}
-	m.asBill, err = parseTemplate("after_sale_bill_no", r.AfterSaleBillNo,
+	m.asBill, err = parseTemplate(r.AfterSaleBillNo,
 		[]string{"as_id", "o_id", "so_id", "outer_as_id", "shop_id"}, "as_id")
 	if err != nil {
+		p.addf("after_sale_bill_no", "%v", err)
+	}
+
+	envs, err := celEnvs()
+	if err != nil {
+		return nil, err
+	}
+	m.orderFilters = compileFilters(envs, jst.KindOrder, r.Filters.Order, &p)
+	m.asFilters = compileFilters(envs, jst.KindAfterSale, r.Filters.AfterSale, &p)
+	m.orderOverride = compileOverrides(envs, jst.KindOrder, r.Overrides.Order, &p)
+	m.asOverride = compileOverrides(envs, jst.KindAfterSale, r.Overrides.AfterSale, &p)
+	if err := p.err(); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -46,6 +70,9 @@ func New(r Rules) (*Mapper, error) {
 
 // Version returns the version of the Mapper's rules.
 func (m *Mapper) Version() string { return m.rules.Version }
+
+// Rules returns a copy of the Mapper's rules, with the defaults filled in.
+func (m *Mapper) Rules() Rules { return m.rules.clone() }
 
 // Decision says what became of a document.
 type Decision int
@@ -195,6 +222,14 @@ func (m *Mapper) stock(wmsCoID, whID string) string {
 		}
 	}
 	return m.rules.DefaultStock
+}
+
+// placesOf returns the decimal places of the amounts derived for form.
+func (m *Mapper) placesOf(form string) int32 {
+	if p, ok := m.places[form]; ok {
+		return p
+	}
+	return defaultPlaces
 }
 
 // synced wraps a canonical document in a Sync result and fills its hash.

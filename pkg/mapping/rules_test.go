@@ -22,7 +22,7 @@ func TestNewRejects(t *testing.T) {
 		}, "strict_skus"},
 		{"shop without customer", func(r *Rules) {
 			r.Shops["9"] = Shop{SaleOrg: "100"}
-		}, "shops[9]"},
+		}, "shops.9.customer"},
 		{"empty sku entry", func(r *Rules) { r.SKUs["X"] = "" }, "skus"},
 		{"empty stock entry", func(r *Rules) { r.Stocks[""] = "CK" }, "stocks"},
 	}
@@ -66,7 +66,7 @@ func TestNewCopiesTables(t *testing.T) {
 }
 
 func TestTemplateRender(t *testing.T) {
-	tmpl, err := parseTemplate("t", "AS{as_id}/{so_id}-x",
+	tmpl, err := parseTemplate("AS{as_id}/{so_id}-x",
 		[]string{"as_id", "so_id"}, "as_id")
 	if err != nil {
 		t.Fatal(err)

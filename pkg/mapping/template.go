@@ -1,6 +1,7 @@
 package mapping
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 )
@@ -17,8 +18,8 @@ type tmplPart struct {
 }
 
 // parseTemplate parses s, allowing only the placeholders in fields and
-// requiring the placeholder required.
-func parseTemplate(name, s string, fields []string, required string) (template, error) {
+// requiring the placeholder required. Errors say what is wrong with s.
+func parseTemplate(s string, fields []string, required string) (template, error) {
 	var t template
 	hasRequired := false
 	for rest := s; rest != ""; {
@@ -32,18 +33,18 @@ func parseTemplate(name, s string, fields []string, required string) (template, 
 		}
 		end := strings.IndexByte(rest[open:], '}')
 		if end < 0 {
-			return template{}, invalid("%s %q: unclosed {", name, s)
+			return template{}, fmt.Errorf("%q: unclosed {", s)
 		}
 		field := rest[open+1 : open+end]
 		if !slices.Contains(fields, field) {
-			return template{}, invalid("%s %q: unknown placeholder {%s}", name, s, field)
+			return template{}, fmt.Errorf("%q: unknown placeholder {%s}", s, field)
 		}
 		hasRequired = hasRequired || field == required
 		t.parts = append(t.parts, tmplPart{field: field})
 		rest = rest[open+end+1:]
 	}
 	if !hasRequired {
-		return template{}, invalid("%s %q: must contain {%s}", name, s, required)
+		return template{}, fmt.Errorf("%q: must contain {%s}", s, required)
 	}
 	return t, nil
 }

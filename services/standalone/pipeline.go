@@ -31,6 +31,9 @@ type Config struct {
 	Writer      writer.Config
 	// Settings are the Kingdee form settings; nil means the defaults.
 	Settings bill.Settings
+	// Mapping, when set, is the loaded MAPPING_FILE; it replaces Rules and
+	// Settings, and the transformer reloads the file when it changes.
+	Mapping *mapping.File
 	// HTTPClient is used for both ERPs; nil means the clients' defaults.
 	HTTPClient *http.Client
 
@@ -99,7 +102,13 @@ func (p *Pipeline) build(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	p.trans, err = transformer.New(p.cfg.Transformer, p.cfg.Rules, transformer.Deps{
+	file := p.cfg.Mapping
+	if file == nil {
+		if file, err = mapping.NewFile(p.cfg.Rules, p.cfg.Settings); err != nil {
+			return err
+		}
+	}
+	p.trans, err = transformer.New(p.cfg.Transformer, file, transformer.Deps{
 		JS: proc.JS, Publisher: proc.Publisher, Bus: proc.Bus, Topology: proc.Topology,
 		Log: log.With("component", "transformer"), Registry: proc.Registry,
 	})
@@ -111,7 +120,7 @@ func (p *Pipeline) build(ctx context.Context) error {
 	p.write, err = writer.New(ctx, wcfg, writer.Deps{
 		JS: proc.JS, Publisher: proc.Publisher, Bus: proc.Bus, Topology: proc.Topology,
 		Log: log.With("component", "writer"), Registry: proc.Registry,
-		Settings: p.cfg.Settings,
+		Settings: file.Settings,
 	})
 	return err
 }

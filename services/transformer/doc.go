@@ -9,4 +9,14 @@
 // the value. Publishing uses the message id <key>:<version>:<hash>, so a
 // redelivery of a raw document that was already published is dropped by
 // JetStream, while a replay after a change of rules (a new hash) goes through.
+//
+// # Hot reload
+//
+// With a mapping file (MAPPING_FILE), the transformer reads it again every
+// MAPPING_RELOAD_INTERVAL and compares content, not modification times or
+// inotify events, since a Kubernetes ConfigMap update swaps a symlink. A
+// changed, valid file replaces the rules in force at once; a changed,
+// invalid one is refused with one log line listing its problems, and the
+// rules in force stay. rules_reload_total counts both, and rules_info
+// shows the version in force, which every canonical document records.
 package transformer

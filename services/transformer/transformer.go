@@ -6,44 +6,17 @@ import (
 	"fmt"
 	"log/slog"
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/pkg/jst"
 	"github.com/orderbridge/orderbridge/pkg/mapping"
-	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/prometheus/client_golang/prometheus"
 	"google.golang.org/protobuf/proto"
 )
-
-// Config is the transformer's configuration.
-type Config struct {
-	// MappingFile is MAPPING_FILE; empty uses the built-in rules.
-	MappingFile string
-	// Concurrency is TRANSFORMER_CONCURRENCY (default 4).
-	Concurrency int
-	// Batch is TRANSFORMER_BATCH, the pull size (default 128).
-	Batch int
-}
-
-// LoadConfig reads the transformer's variables.
-func LoadConfig(e *service.Env) (Config, error) {
-	c := Config{
-		MappingFile: e.String("MAPPING_FILE", ""),
-		Concurrency: e.Int("TRANSFORMER_CONCURRENCY", 4),
-		Batch:       e.Int("TRANSFORMER_BATCH", 128),
-	}
-	return c, e.Err()
-}
-
-// Rules loads the mapping rules of c: the file's, or the built-in ones.
-func (c Config) Rules() (mapping.Rules, error) {
-	if c.MappingFile == "" {
-		return mapping.DefaultRules(), nil
-	}
-	return mapping.LoadRules(c.MappingFile)
-}
 
 // Deps are what a Transformer needs from its process.
 type Deps struct {
@@ -57,24 +30,55 @@ type Deps struct {
 
 // Transformer maps raw documents to canonical ones.
 type Transformer struct {
-	cfg    Config
-	d      Deps
-	mapper *mapping.Mapper
-	m      *metrics
+	cfg   Config
+	d     Deps
+	m     *metrics
+	rules atomic.Pointer[mapping.File]
+
+	reloadMu sync.Mutex
+	rl       reloader
 }
 
-// New returns a Transformer applying rules.
-func New(cfg Config, rules mapping.Rules, d Deps) (*Transformer, error) {
-	mp, err := mapping.New(rules)
-	if err != nil {
-		return nil, fmt.Errorf("transformer: %w", err)
+// New returns a Transformer applying the rules of f, which come from
+// cfg.MappingFile when it is set (see Config.LoadMapping). It returns an
+// error when f or the dependencies are missing.
+func New(cfg Config, f *mapping.File, d Deps) (*Transformer, error) {
+	if f == nil || f.Mapper == nil {
+		return nil, errors.New("transformer: no mapping rules")
 	}
-	return &Transformer{cfg: cfg, d: d, mapper: mp, m: newMetrics(d.Registry)}, nil
+	if d.JS == nil || d.Publisher == nil || d.Bus == nil {
+		return nil, errors.New("transformer: JS, Publisher and Bus are required")
+	}
+	if d.Log == nil {
+		d.Log = slog.Default()
+	}
+	t := &Transformer{cfg: cfg, d: d, m: newMetrics(d.Registry)}
+	t.rules.Store(f)
+	t.m.inForce(f.Rules.Version)
+	t.rl.seen = f.Hash
+	return t, nil
 }
 
-// Run consumes JST_RAW until ctx is cancelled.
+// File returns the mapping file in force: its rules, settings and Mapper.
+func (t *Transformer) File() *mapping.File { return t.rules.Load() }
+
+// Run consumes JST_RAW until ctx is cancelled, checking the mapping file
+// for changes every ReloadInterval meanwhile.
 func (t *Transformer) Run(ctx context.Context) error {
-	t.d.Log.Info("transforming", "rules_version", t.mapper.Version())
+	f := t.File()
+	t.d.Log.Info("transforming", "rules_version", f.Rules.Version,
+		"mapping_file", t.cfg.MappingFile)
+
+	var wg sync.WaitGroup
+	wctx, stop := context.WithCancel(ctx)
+	defer func() {
+		stop()
+		wg.Wait()
+	}()
+	if t.cfg.MappingFile != "" && t.cfg.ReloadInterval > 0 {
+		wg.Go(func() { t.watch(wctx, t.cfg.ReloadInterval) })
+	}
+
 	return bus.Consume(ctx, t.d.JS, bus.ConsumeOptions{
 		Stream:      bus.StreamRaw,
 		Consumer:    bus.ConsumerTransformer,
@@ -89,14 +93,15 @@ func (t *Transformer) Run(ctx context.Context) error {
 	}, t.handle)
 }
 
-// handle maps one raw document and publishes the result.
+// handle maps one raw document with the rules in force and publishes the
+// result.
 func (t *Transformer) handle(ctx context.Context, msg jetstream.Msg) error {
 	meta, err := msg.Metadata()
 	if err != nil {
 		return err
 	}
 	kind := jst.Kind(tokenBeforeLast(msg.Subject()))
-	res, err := t.mapper.Map(kind, msg.Data(), mapping.Source{
+	res, err := t.File().Mapper.Map(kind, msg.Data(), mapping.Source{
 		Gateway:     msg.Headers().Get(bus.HeaderGateway),
 		RawSequence: meta.Sequence.Stream,
 	})

@@ -58,13 +58,13 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	rules, err := tc.Rules()
+	mf, err := tc.LoadMapping()
 	if err != nil {
 		return err
 	}
 
 	cfg := standalone.Config{
-		Env: env, Poller: pc, Transformer: tc, Rules: rules, Writer: wc, Follow: *follow,
+		Env: env, Poller: pc, Transformer: tc, Mapping: mf, Writer: wc, Follow: *follow,
 	}
 	jstURL, kdURL := env.String("JST_BASE_URL", ""), env.String("KINGDEE_BASE_URL", "")
 	var expected int
@@ -79,7 +79,7 @@ func run() error {
 		defer sims.Close()
 		sims.PointAt(&cfg.Poller, &cfg.Writer)
 		if tc.MappingFile == "" {
-			cfg.Rules = sims.DemoRules()
+			cfg.Rules, cfg.Mapping = sims.DemoRules(), nil
 		}
 		expected = len(standalone.ExpectedBills(sims.JST))
 		fmt.Printf("simulators: JST %s, Kingdee %s; %d orders and %d after-sales seeded, "+

@@ -30,7 +30,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	rules, err := cfg.Rules()
+	rules, err := cfg.LoadMapping()
 	if err != nil {
 		return err
 	}
