@@ -35,7 +35,8 @@ type ConsumeOptions struct {
 	Batch int
 	// Concurrency is how many messages are handled at once (default 1).
 	Concurrency int
-	// MaxWait bounds how long one pull waits for messages (default 5s).
+	// MaxWait bounds how long one pull waits for messages (default 1s). It
+	// also bounds how long a shutdown waits for the pull in progress.
 	MaxWait time.Duration
 	// MaxDeliver is the delivery on which a failing message is
 	// dead-lettered (default 10; Config.MaxDeliver).
@@ -51,6 +52,10 @@ type ConsumeOptions struct {
 	Metrics *Metrics
 	// Logger logs failures; default slog.Default().
 	Logger *slog.Logger
+	// Gate, when set, is called before each pull and may block, as a
+	// circuit breaker does while its circuit is open. An error (ctx ended)
+	// stops the loop.
+	Gate func(ctx context.Context) error
 }
 
 func (o *ConsumeOptions) setDefaults() {
@@ -61,7 +66,7 @@ func (o *ConsumeOptions) setDefaults() {
 		o.Concurrency = 1
 	}
 	if o.MaxWait <= 0 {
-		o.MaxWait = 5 * time.Second
+		o.MaxWait = time.Second
 	}
 	if o.MaxDeliver <= 0 {
 		o.MaxDeliver = 10
@@ -117,6 +122,9 @@ func (l *loop) run(ctx context.Context, cons jetstream.Consumer) {
 	for ctx.Err() == nil {
 		if pause > 0 {
 			sleep(ctx, pause)
+		}
+		if l.o.Gate != nil && l.o.Gate(ctx) != nil {
+			break
 		}
 		batch, err := cons.Fetch(l.o.Batch, jetstream.FetchMaxWait(l.o.MaxWait))
 		if err != nil {

@@ -50,7 +50,7 @@ func New(cfg Config) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kingdee: cookie jar: %w", err)
 	}
-	hc := &http.Client{}
+	hc := &http.Client{Transport: defaultTransport()}
 	if cfg.HTTPClient != nil {
 		copied := *cfg.HTTPClient
 		hc = &copied
@@ -62,6 +62,19 @@ func New(cfg Config) (*Client, error) {
 		c.clientSecret, _ = ClientSecret(cfg.AppID) // checked by validate
 	}
 	return c, nil
+}
+
+// defaultTransport is http.DefaultTransport keeping enough idle
+// connections for many calls in flight to the one Kingdee host; the
+// default keeps two, and the rest would be closed after every call.
+func defaultTransport() http.RoundTripper {
+	t, ok := http.DefaultTransport.(*http.Transport)
+	if !ok {
+		return http.DefaultTransport
+	}
+	t = t.Clone()
+	t.MaxIdleConnsPerHost = 64
+	return t
 }
 
 // call describes one request to Kingdee.

@@ -125,6 +125,20 @@ func TestAudit(t *testing.T) {
 	}
 }
 
+func TestCancelAssign(t *testing.T) {
+	f, srv := newFake(t, map[string][]string{"CancelAssign": {"audit_success.json"}})
+	c := newTestClient(t, srv.URL, nil)
+
+	res, err := c.CancelAssign(context.Background(), "SAL_SaleOrder", []string{"JST-1"})
+	if err != nil || len(res.Entities) != 1 {
+		t.Fatalf("CancelAssign() = %+v, %v, want one entity", res, err)
+	}
+	data, _ := f.body("CancelAssign")["data"].(map[string]any)
+	if nums, _ := data["Numbers"].([]any); len(nums) != 1 || nums[0] != "JST-1" {
+		t.Errorf("CancelAssign() sent data %v, want Numbers [JST-1]", data)
+	}
+}
+
 func TestView(t *testing.T) {
 	_, srv := newFake(t, map[string][]string{"View": {"view_success.json"}})
 	c := newTestClient(t, srv.URL, nil)

@@ -37,6 +37,9 @@ const (
 const (
 	textNotUnique      = "违反字段唯一性要求"
 	textAlreadyAudited = "已经审核"
+	// textAlreadySubmitted is the simulator's text; no capture of a real
+	// answer confirms it.
+	textAlreadySubmitted = "已经提交"
 )
 
 // ErrorItem is one entry of a Kingdee answer's Errors list.
@@ -99,12 +102,16 @@ func (e *Error) AlreadyExists() bool { return e.has(textNotUnique) }
 // AlreadyAudited reports MsgCode 11 with 已经审核: the bill is audited.
 func (e *Error) AlreadyAudited() bool { return e.has(textAlreadyAudited) }
 
+// AlreadySubmitted reports MsgCode 11 with 已经提交: the bill is
+// submitted already.
+func (e *Error) AlreadySubmitted() bool { return e.has(textAlreadySubmitted) }
+
 // Permanent reports an error that a retry of the same call will not cure:
-// anything that is not SessionLost, Transient, AlreadyExists or
-// AlreadyAudited.
+// anything that is not SessionLost, Transient, AlreadyExists,
+// AlreadyAudited or AlreadySubmitted.
 func (e *Error) Permanent() bool {
 	return !e.SessionLost() && !e.Transient() &&
-		!e.AlreadyExists() && !e.AlreadyAudited()
+		!e.AlreadyExists() && !e.AlreadyAudited() && !e.AlreadySubmitted()
 }
 
 func (e *Error) has(text string) bool {

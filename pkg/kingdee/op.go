@@ -59,6 +59,16 @@ func (c *Client) UnAudit(
 	return c.operate(ctx, "unaudit", "UnAudit", formID, numbers)
 }
 
+// CancelAssign withdraws the submission of the bills of formID (B back to
+// A), so that they can be saved again. See Audit for the errors.
+func (c *Client) CancelAssign(
+	ctx context.Context,
+	formID string,
+	numbers []string,
+) (*OpResult, error) {
+	return c.operate(ctx, "cancelassign", "CancelAssign", formID, numbers)
+}
+
 // Delete deletes the bills of formID with the given numbers; Kingdee
 // deletes only bills that are not submitted or audited. See Audit for the
 // errors.

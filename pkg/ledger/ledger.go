@@ -142,22 +142,46 @@ func isConflict(err error) bool {
 	return errors.As(err, &apiErr) && apiErr.ErrorCode == jetstream.JSErrCodeStreamWrongLastSequence
 }
 
+// AnyContent is the pending hash of an entry whose earlier write's
+// content is not known: a claim for new content taken over an uncertain
+// write of other content. No document's hash matches it, so the bill
+// found in Kingdee is always brought to the content at hand.
+const AnyContent = "*"
+
 // Claimed reports whether the entry carries a claim, live or left behind
 // by a writer that stopped before it finished.
 func (e Entry) Claimed() bool { return e.Owner != "" }
 
+// Live reports whether the entry carries a claim that has not expired at
+// now, whoever holds it.
+func (e Entry) Live(now time.Time) bool {
+	return e.Owner != "" && now.Before(e.Expiry)
+}
+
 // LiveClaim reports whether another writer than owner holds a claim that
 // has not expired at now.
 func (e Entry) LiveClaim(owner string, now time.Time) bool {
-	return e.Owner != "" && e.Owner != owner && now.Before(e.Expiry)
+	return e.Owner != owner && e.Live(now)
+}
+
+// Uncertain reports whether a save may have reached Kingdee without being
+// recorded: a claim, live or abandoned, that names pending content. A
+// writer must look the bill up before it saves again.
+func (e Entry) Uncertain() bool {
+	return e.PendingVersion != 0 || e.PendingHash != ""
 }
 
 // Claim returns the entry claimed by owner until expiry for the given
-// version and content. The progress of the content already held is kept;
-// an entry holding no bill yet is in state Claimed.
+// version and content, which a save is about to write. The progress of the
+// content already held is kept; an entry holding no bill yet is in state
+// Claimed. Over an uncertain entry of other content the pending hash
+// becomes AnyContent.
 func (e Entry) Claim(owner string, expiry time.Time, version int64, hash string) Entry {
 	if !e.State.Reached(Saved) {
 		e.State = Claimed
+	}
+	if e.Uncertain() && (e.PendingVersion != version || e.PendingHash != hash) {
+		hash = AnyContent
 	}
 	e.Owner, e.Expiry = owner, expiry
 	e.PendingVersion, e.PendingHash = version, hash
@@ -165,8 +189,24 @@ func (e Entry) Claim(owner string, expiry time.Time, version int64, hash string)
 	return e
 }
 
+// Resume returns the entry claimed by owner until expiry for the steps
+// that follow a save of content it already holds; nothing is pending.
+func (e Entry) Resume(owner string, expiry time.Time) Entry {
+	e.Owner, e.Expiry = owner, expiry
+	e.Error = ""
+	return e
+}
+
 // Released returns the entry without its claim.
 func (e Entry) Released() Entry {
 	e.Owner, e.Expiry, e.PendingVersion, e.PendingHash = "", time.Time{}, 0, ""
+	return e
+}
+
+// Abandoned returns the entry without owner and expiry but with its
+// pending content, after a write whose outcome is not known: any writer
+// may take it at once, and looks the bill up before it saves.
+func (e Entry) Abandoned() Entry {
+	e.Owner, e.Expiry = "", time.Time{}
 	return e
 }

@@ -43,3 +43,49 @@ func TestPutIsCompareAndSet(t *testing.T) {
 		t.Error("a saved entry claims to hold an audited bill")
 	}
 }
+
+func TestClaimLifecycle(t *testing.T) {
+	now := time.Now()
+	later := now.Add(time.Minute)
+	saved := ledger.Entry{State: ledger.Saved, FID: 7, BillNo: "JST-1", Version: 1, Hash: "a"}
+
+	tests := []struct {
+		name                  string
+		e                     ledger.Entry
+		state                 ledger.State
+		uncertain, live       bool
+		pendingHash, billHash string
+	}{
+		{"new claim", ledger.Entry{}.Claim("w1", later, 1, "a"),
+			ledger.Claimed, true, true, "a", ""},
+		{"claim over a saved bill", saved.Claim("w1", later, 2, "b"),
+			ledger.Saved, true, true, "b", "a"},
+		{"claim over an uncertain write of other content",
+			ledger.Entry{}.Claim("w1", later, 1, "a").Abandoned().Claim("w2", later, 2, "b"),
+			ledger.Claimed, true, true, ledger.AnyContent, ""},
+		{"claim over an uncertain write of the same content",
+			ledger.Entry{}.Claim("w1", later, 1, "a").Abandoned().Claim("w2", later, 1, "a"),
+			ledger.Claimed, true, true, "a", ""},
+		{"resume for the steps", saved.Resume("w1", later),
+			ledger.Saved, false, true, "", "a"},
+		{"abandoned after an unknown outcome",
+			ledger.Entry{}.Claim("w1", later, 1, "a").Abandoned(),
+			ledger.Claimed, true, false, "a", ""},
+		{"released", saved.Claim("w1", later, 2, "b").Released(),
+			ledger.Saved, false, false, "", "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := tt.e
+			if e.State != tt.state || e.Uncertain() != tt.uncertain || e.Live(now) != tt.live ||
+				e.PendingHash != tt.pendingHash || e.Hash != tt.billHash {
+				t.Errorf("entry = %+v: state %s uncertain %v live %v; want %s %v %v, "+
+					"pending %q, hash %q", e, e.State, e.Uncertain(), e.Live(now),
+					tt.state, tt.uncertain, tt.live, tt.pendingHash, tt.billHash)
+			}
+			if e.Live(later.Add(time.Second)) {
+				t.Errorf("claim of %+v is live after its expiry", e)
+			}
+		})
+	}
+}

@@ -28,13 +28,17 @@ var transitions = map[string]transition{
 		from: []string{statusAudited}, to: statusReaudit,
 		refused: "单据未审核，不允许反审核！", success: "反审核成功！",
 	},
+	"CancelAssign": {
+		from: []string{statusSubmitted}, to: statusCreated,
+		refused: "单据不是提交状态，不允许撤销！", success: "撤销成功！",
+	},
 	"Delete": {
 		from:    []string{statusDraft, statusCreated, statusReaudit},
 		refused: "单据已提交或已审核，不允许删除！", success: "删除成功！",
 	},
 }
 
-// operate answers Submit, Audit, UnAudit and Delete. Each bill named by
+// operate answers Submit, Audit, UnAudit, CancelAssign and Delete. Each bill named by
 // Numbers or Ids succeeds or fails on its own.
 func (s *Sim) operate(method, formID string, data map[string]any) (any, bool, int) {
 	spec := forms[formID]

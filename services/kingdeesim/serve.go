@@ -8,7 +8,7 @@ import (
 // writeMethods are the operations that change bills.
 var writeMethods = map[string]bool{
 	"Save": true, "BatchSave": true, "Submit": true, "Audit": true,
-	"UnAudit": true, "Delete": true,
+	"UnAudit": true, "CancelAssign": true, "Delete": true,
 }
 
 // serveForm answers DynamicFormService methods for an authorised caller.
@@ -59,7 +59,7 @@ func (s *Sim) serveForm(
 		docs = 1
 	case "BatchSave":
 		out, success, docs = s.batchSave(formID, data)
-	case "Submit", "Audit", "UnAudit", "Delete":
+	case "Submit", "Audit", "UnAudit", "CancelAssign", "Delete":
 		out, success, docs = s.operate(method, formID, data)
 	case "View":
 		out, success = s.view(formID, data)
