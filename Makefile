@@ -7,7 +7,8 @@ PKGS    := $(addsuffix /...,$(MODULES))
 BIN     := $(CURDIR)/bin
 TEST_TIMEOUT ?= 9m
 
-.PHONY: all build test vet fmt fmt-check modules-check tidy tools proto proto-check run bench ci
+.PHONY: all build test vet fmt fmt-check modules-check tidy tools proto proto-check run bench ci \
+	faults
 
 all: build test
 
@@ -68,6 +69,10 @@ run:
 ## bench: the benchmarks, with their figures
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+
+## faults: the writer's long fault test (three processes, ten times the documents)
+faults:
+	$(GO) test -count=1 -tags faults -run TestFaults -timeout 15m -v ./services/writer/
 
 ## ci: what .ci/run does
 ci: proto-check modules-check test

@@ -5,11 +5,13 @@
 //
 // # Topology
 //
-// EnsureTopology creates the streams JST_RAW, CANON and DLQ, the durable
-// consumers "transformer" and "writer", and the buckets ob-state, ob-leases
-// and ob-ledger when they are missing. It never rewrites one that exists; it
-// reports the drift between the existing and the wanted configuration, which
-// an operator applies on purpose.
+// EnsureTopology creates the streams JST_RAW, CANON, DLQ and OB_AUDIT (the
+// admin API's audit trail), the durable consumers "transformer" and
+// "writer", and the buckets ob-state, ob-leases and ob-ledger when they are
+// missing. It never rewrites one that exists; it reports the drift between
+// the existing and the wanted configuration, which an operator applies on
+// purpose with ApplyTopology (obctl topology apply) after PlanTopology has
+// shown it.
 //
 // # Retries and dead letters
 //
@@ -26,4 +28,12 @@
 //
 // While a handler runs, the loop sends InProgress well inside AckWait so that
 // a long call to an ERP does not cause a second delivery.
+//
+// # Batches and gates
+//
+// ConsumeBatch hands a BatchHandler all the messages of one pull, for a
+// stage that sends them to an ERP in one call, and settles each with its
+// own result by the same scheme. ConsumeOptions.Gate, called before every
+// pull by both loops, lets a stage stop pulling while its ERP is down (a
+// circuit breaker) rather than spend delivery attempts.
 package bus

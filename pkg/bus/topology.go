@@ -120,6 +120,7 @@ func (c Config) Streams() []jetstream.StreamConfig {
 			Duplicates:  c.DuplicateWindow,
 			Replicas:    c.Replicas,
 		},
+		c.auditStream(),
 	}
 }
 

@@ -70,13 +70,20 @@ type readyCheck struct {
 	fn   func(context.Context) error
 }
 
-// NewApp returns an App for the process name. reg is its metrics registry.
-func NewApp(name string, cfg Common, log *slog.Logger, reg *prometheus.Registry) *App {
+// NewApp returns an App for the process name. reg is its metrics registry;
+// opts configure its gRPC server (credentials, interceptors).
+func NewApp(
+	name string,
+	cfg Common,
+	log *slog.Logger,
+	reg *prometheus.Registry,
+	opts ...grpc.ServerOption,
+) *App {
 	a := &App{
 		Name:     name,
 		Log:      log,
 		Registry: reg,
-		GRPC:     grpc.NewServer(),
+		GRPC:     grpc.NewServer(opts...),
 		cfg:      cfg,
 		mux:      http.NewServeMux(),
 		health:   health.NewServer(),

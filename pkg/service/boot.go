@@ -9,6 +9,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/pkg/telemetry"
+	"google.golang.org/grpc"
 )
 
 // Process is what Boot sets up for a service: its App, logger, metrics
@@ -28,7 +29,14 @@ type Process struct {
 // tracing, connects to NATS (natsURL, when not empty, overrides NATS_URL),
 // and creates the topology where it is missing, logging any drift. The
 // returned process drains its NATS connection and flushes traces on stop.
-func Boot(ctx context.Context, name string, env *Env, natsURL string) (*Process, error) {
+// opts configure the gRPC server (see NewApp).
+func Boot(
+	ctx context.Context,
+	name string,
+	env *Env,
+	natsURL string,
+	opts ...grpc.ServerOption,
+) (*Process, error) {
 	common := LoadCommon(env)
 	natsCfg := LoadNATS(env)
 	topo := LoadTopology(env)
@@ -52,7 +60,7 @@ func Boot(ctx context.Context, name string, env *Env, natsURL string) (*Process,
 		return nil, err
 	}
 	reg := telemetry.NewRegistry()
-	app := NewApp(name, common, log, reg)
+	app := NewApp(name, common, log, reg, opts...)
 	app.OnStop(flush)
 
 	nc, err := ConnectNATS(natsCfg, "orderbridge-"+name, log)
