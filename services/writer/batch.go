@@ -34,6 +34,9 @@ type job struct {
 	fid    int64
 	number string
 	status string
+	// force marks a forced replay: the ledger is not trusted, Kingdee is
+	// asked whether the bill exists and it is posted again only if not.
+	force bool
 	// verified marks a bill found in Kingdee with this content already.
 	verified bool
 	outcome  string // posted, updated or verified
@@ -120,6 +123,7 @@ func (w *Writer) decodeOne(msg jetstream.Msg) (*job, error) {
 		version: src.GetVersion(),
 		hash:    doc.GetContentHash(),
 		bill:    b,
+		force:   msg.Headers().Get(bus.HeaderForce) == "true",
 	}, nil
 }
 

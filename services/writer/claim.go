@@ -62,7 +62,12 @@ func (w *Writer) claim(ctx context.Context, j *job) {
 	}
 
 	next := prev.Claim(w.id, expiry, j.version, j.hash)
-	if prev.Holds(j.version, j.hash, ledger.Saved) {
+	switch {
+	case j.force:
+		// Kingdee decides, not the ledger: the bill is looked up and
+		// its steps are confirmed again.
+		next.State, next.FID = ledger.Claimed, 0
+	case prev.Holds(j.version, j.hash, ledger.Saved):
 		next = prev.Resume(w.id, expiry)
 	}
 	next.Form, next.Updated = j.bill.FormID, now
@@ -80,7 +85,7 @@ func (w *Writer) claim(ctx context.Context, j *job) {
 	}
 	w.m.ledger.WithLabelValues(string(ledger.Claimed)).Inc()
 	j.cur, j.rev = next, rev
-	if prev.Holds(j.version, j.hash, ledger.Saved) {
+	if prev.Holds(j.version, j.hash, ledger.Saved) && !j.force {
 		j.fid, j.number = prev.FID, prev.BillNo
 	}
 }
@@ -98,7 +103,7 @@ func (w *Writer) settled(j *job, prev ledger.Entry, now time.Time) bool {
 	case newest > j.version:
 		w.m.doc(form, "stale")
 		j.finish(nil)
-	case prev.Holds(j.version, j.hash, w.target()):
+	case prev.Holds(j.version, j.hash, w.target()) && !j.force:
 		w.m.doc(form, "duplicate")
 		j.finish(nil)
 	case prev.Live(now):
