@@ -9,8 +9,8 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/orderbridge/orderbridge/pkg/bill"
 	"github.com/orderbridge/orderbridge/pkg/bus"
-	"github.com/orderbridge/orderbridge/services/kingdeesim"
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
+	"github.com/orderbridge/orderbridge/services/kingdeesim"
 	"google.golang.org/protobuf/proto"
 )
 

@@ -6,32 +6,16 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"strings"
-	"syscall"
 
 	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/orderbridge/orderbridge/services/admin"
 )
 
 func main() {
-	if err := run(); err != nil {
-		msg := err.Error()
-		if !strings.HasPrefix(msg, "admin: ") {
-			msg = "admin: " + msg
-		}
-		fmt.Fprintln(os.Stderr, msg)
-		os.Exit(1)
-	}
+	service.Main("admin", run)
 }
 
-func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
-
-	env := service.NewEnv(nil)
+func run(ctx context.Context, env *service.Env) error {
 	cfg, err := admin.LoadConfig(env)
 	if err != nil {
 		return err

@@ -4,40 +4,27 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/orderbridge/orderbridge/services/poller"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "poller:", err)
-		os.Exit(1)
-	}
-}
-
-func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
-
-	env := service.NewEnv(nil)
-	cfg, err := poller.LoadConfig(env)
-	if err != nil {
-		return err
-	}
-	proc, err := service.Boot(ctx, "poller", env, "")
-	if err != nil {
-		return err
-	}
-	p, err := poller.New(ctx, cfg, poller.Deps{
-		JS: proc.JS, Publisher: proc.Publisher, Log: proc.Log, Registry: proc.Registry,
+	service.Main("poller", func(ctx context.Context, env *service.Env) error {
+		cfg, err := poller.LoadConfig(env)
+		if err != nil {
+			return err
+		}
+		proc, err := service.Boot(ctx, "poller", env, "")
+		if err != nil {
+			return err
+		}
+		p, err := poller.New(ctx, cfg, poller.Deps{
+			JS: proc.JS, Publisher: proc.Publisher, Log: proc.Log, Registry: proc.Registry,
+		})
+		if err != nil {
+			return err
+		}
+		return proc.Run(ctx, service.Worker{Name: "poller", Run: p.Run})
 	})
-	if err != nil {
-		return err
-	}
-	return proc.Run(ctx, service.Worker{Name: "poller", Run: p.Run})
 }

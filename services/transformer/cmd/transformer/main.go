@@ -5,45 +5,32 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"os/signal"
-	"syscall"
 
 	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/orderbridge/orderbridge/services/transformer"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "transformer:", err)
-		os.Exit(1)
-	}
-}
-
-func run() error {
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, os.Interrupt)
-	defer stop()
-
-	env := service.NewEnv(nil)
-	cfg, err := transformer.LoadConfig(env)
-	if err != nil {
-		return err
-	}
-	rules, err := cfg.LoadMapping()
-	if err != nil {
-		return err
-	}
-	proc, err := service.Boot(ctx, "transformer", env, "")
-	if err != nil {
-		return err
-	}
-	t, err := transformer.New(cfg, rules, transformer.Deps{
-		JS: proc.JS, Publisher: proc.Publisher, Bus: proc.Bus, Topology: proc.Topology,
-		Log: proc.Log, Registry: proc.Registry,
+	service.Main("transformer", func(ctx context.Context, env *service.Env) error {
+		cfg, err := transformer.LoadConfig(env)
+		if err != nil {
+			return err
+		}
+		file, err := cfg.LoadMapping()
+		if err != nil {
+			return err
+		}
+		proc, err := service.Boot(ctx, "transformer", env, "")
+		if err != nil {
+			return err
+		}
+		t, err := transformer.New(cfg, file, transformer.Deps{
+			JS: proc.JS, Publisher: proc.Publisher, Bus: proc.Bus, Topology: proc.Topology,
+			Log: proc.Log, Registry: proc.Registry,
+		})
+		if err != nil {
+			return err
+		}
+		return proc.Run(ctx, service.Worker{Name: "transformer", Run: t.Run})
 	})
-	if err != nil {
-		return err
-	}
-	return proc.Run(ctx, service.Worker{Name: "transformer", Run: t.Run})
 }
