@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -154,31 +153,9 @@ func (c *Client) do(
 	path string,
 	form url.Values,
 ) (json.RawMessage, int, error) {
-	req, err := http.NewRequestWithContext(
-		ctx,
-		http.MethodPost,
-		c.base+path,
-		strings.NewReader(form.Encode()),
-	)
+	body, err := postForm(ctx, c.cfg.HTTPClient, c.base+path, path, form)
 	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: %w", path, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-	req.Header.Set("Accept", "application/json")
-
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: %w", path, err)
-	}
-	defer resp.Body.Close()
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		return nil, codeNotAPIResponse, &HTTPError{Status: resp.StatusCode, Endpoint: path}
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: read body: %w", path, err)
+		return nil, codeNotAPIResponse, err
 	}
 
 	code, msg, data, err := decodeEnvelope(body)

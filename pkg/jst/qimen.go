@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -192,32 +191,9 @@ func (c *QimenClient) do(
 	form url.Values,
 	listKey string,
 ) (*Page, int, error) {
-	req, err := http.NewRequestWithContext(
-		ctx,
-		http.MethodPost,
-		c.url,
-		strings.NewReader(form.Encode()),
-	)
+	body, err := postForm(ctx, c.cfg.HTTPClient, c.url, method, form)
 	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: %w", method, err)
-	}
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded;charset=utf-8")
-	req.Header.Set("Accept", "application/json")
-
-	resp, err := c.cfg.HTTPClient.Do(req)
-	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: %w", method, err)
-	}
-	defer resp.Body.Close()
-
-	if resp.StatusCode < 200 || resp.StatusCode > 299 {
-		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
-		herr := &HTTPError{Status: resp.StatusCode, Endpoint: method}
-		return nil, codeNotAPIResponse, herr
-	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
-	if err != nil {
-		return nil, codeNotAPIResponse, fmt.Errorf("jst: %s: read body: %w", method, err)
+		return nil, codeNotAPIResponse, err
 	}
 
 	page, apiErr, err := decodeQimen(body, listKey)
