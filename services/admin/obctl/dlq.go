@@ -6,7 +6,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"io"
 	"strconv"
 	"strings"
 
@@ -176,21 +175,13 @@ func (c *cli) dlqRedrive(ctx context.Context, args []string) error {
 		return err
 	}
 	bar := &progress{w: c.io.Stderr, label: "redrive"}
-	var last *adminv1.RedriveDeadLettersResponse
-	for {
-		p, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			bar.end()
-			return err
-		}
-		last = p
+	last, err := receive(stream, bar, func(p *adminv1.RedriveDeadLettersResponse) {
 		bar.label = p.GetId()
 		bar.draw(p.GetRedriven()+p.GetSkipped(), p.GetTotal(), "")
+	})
+	if err != nil {
+		return err
 	}
-	bar.end()
 	if last == nil {
 		return errors.New("the server ended the redrive without a report; see obctl audit")
 	}

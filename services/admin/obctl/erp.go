@@ -53,22 +53,14 @@ func (c *cli) backfill(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	var last *adminv1.BackfillResponse
 	bar := &progress{w: c.io.Stderr, label: "backfill"}
-	for {
-		p, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			bar.end()
-			return err
-		}
-		last = p
+	last, err := receive(stream, bar, func(p *adminv1.BackfillResponse) {
 		bar.label = p.GetId()
 		bar.draw(uint64(p.GetDocuments()), 0, "documents, read to "+ts(p.GetPosition()))
+	})
+	if err != nil {
+		return err
 	}
-	bar.end()
 	if last == nil {
 		return errors.New("the poller sent no status")
 	}

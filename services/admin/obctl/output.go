@@ -1,6 +1,7 @@
 package obctl
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -133,4 +134,23 @@ func (c *cli) optTime(name, s string) (*timestamppb.Timestamp, error) {
 		return nil, usagef("--%s: %v", name, err)
 	}
 	return timestamppb.New(t), nil
+}
+
+// receive reads a server stream to its end, calling each for every
+// message (to draw progress), and returns the last message, nil when the
+// stream sent none. The progress line is ended either way.
+func receive[T any](s interface{ Recv() (T, error) }, bar *progress, each func(T)) (T, error) {
+	var last T
+	defer bar.end()
+	for {
+		p, err := s.Recv()
+		if errors.Is(err, io.EOF) {
+			return last, nil
+		}
+		if err != nil {
+			return last, err
+		}
+		last = p
+		each(p)
+	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 
 	adminv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/admin/v1"
 )
@@ -37,21 +36,13 @@ func (c *cli) replay(ctx context.Context, args []string) error {
 		return err
 	}
 	bar := &progress{w: c.io.Stderr, label: "replay"}
-	var last *adminv1.ReplayResponse
-	for {
-		p, err := stream.Recv()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			bar.end()
-			return err
-		}
-		last = p
+	last, err := receive(stream, bar, func(p *adminv1.ReplayResponse) {
 		bar.label = p.GetId()
 		bar.draw(p.GetScanned(), p.GetTotal(), fmt.Sprintf("at seq %d", p.GetLastSeq()))
+	})
+	if err != nil {
+		return err
 	}
-	bar.end()
 	if last == nil {
 		return errors.New("the server ended the replay without a report; see obctl audit")
 	}
