@@ -8,16 +8,37 @@ BIN     := $(CURDIR)/bin
 TEST_TIMEOUT ?= 9m
 
 .PHONY: all build test vet fmt fmt-check modules-check tidy tools proto proto-check run bench ci \
-	faults
+	faults images rules
 
 all: build test
 
 build:
 	$(GO) build $(PKGS)
 
-## test: formatting, vet and every test of every module (under ten minutes)
-test: fmt-check vet
+## test: formatting, vet, the alert rules' unit tests and every test of every
+## module (under ten minutes)
+test: fmt-check vet rules
 	$(GO) test -count=1 -timeout $(TEST_TIMEOUT) $(PKGS)
+
+## rules: promtool checks the alert rules and runs their unit tests, when
+## promtool is on PATH (.ci/run installs it)
+rules:
+	@if command -v promtool >/dev/null 2>&1; then \
+		cd deploy/prometheus && promtool check rules orderbridge.rules.yml && \
+		promtool test rules orderbridge.rules.test.yml; \
+	else echo "rules: promtool not on PATH; skipping (CI installs it)"; fi
+
+## images: the container image of every service, where a container engine
+## runs (IMAGE_REPO/<service>:IMAGE_TAG, built from the repository root)
+IMAGES     := poller transformer writer admin jstsim kingdeesim standalone
+IMAGE_REPO ?= orderbridge
+IMAGE_TAG  ?= dev
+images:
+	@if ! command -v docker >/dev/null 2>&1 || ! docker info >/dev/null 2>&1; then \
+		echo "images: no container engine answers here (docker info); skipping"; exit 0; fi; \
+	for i in $(IMAGES); do \
+		docker build -f deploy/docker/$$i/Dockerfile -t $(IMAGE_REPO)/$$i:$(IMAGE_TAG) . || exit 1; \
+	done
 
 vet:
 	$(GO) vet $(PKGS)

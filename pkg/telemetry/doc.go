@@ -6,4 +6,5 @@
 // OTEL_EXPORTER_OTLP_TRACES_ENDPOINT is set, honouring the other OTEL_*
 // variables of the OTLP exporter; with neither set, or OTEL_TRACES_EXPORTER
 // set to "none", spans are created for propagation but not exported.
+// Transport wraps an HTTP client's calls to an ERP in client spans.
 package telemetry

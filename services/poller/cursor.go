@@ -91,6 +91,8 @@ func (p *Poller) stepTS(
 	q := jst.Query{
 		ShopID: c.shop, StartTS: cp.TS, PageIndex: 1, PageSize: p.pageSize(c.kind),
 	}
+	ctx, span := p.startPage(ctx, modeLive, c.kind, c.shop, 1)
+	defer span.End()
 	pg, err := p.fetch(ctx, modeLive, c.kind, q)
 	if err != nil {
 		return false, err

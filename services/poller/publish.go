@@ -35,6 +35,8 @@ func (p *Poller) publish(
 	hdr.Set(bus.HeaderGateway, p.cfg.Gateway)
 
 	subject := "jst.raw." + string(kind) + "." + shop
+	ctx, span := p.startPublish(ctx, subject, meta.Key())
+	defer span.End()
 	ack, err := p.pub.Publish(ctx, subject, raw, meta.MsgID(), hdr)
 	if err != nil {
 		return meta, true, err

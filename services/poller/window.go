@@ -145,6 +145,8 @@ func (w *windowRead) read(ctx context.Context, page int) (*jst.Page, error) {
 		ShopID: w.shop, ModifiedBegin: w.begin, ModifiedEnd: w.end,
 		PageIndex: page, PageSize: w.size,
 	}
+	ctx, span := w.p.startPage(ctx, w.mode, w.kind, w.shop, page)
+	defer span.End()
 	pg, err := w.p.fetch(ctx, w.mode, w.kind, q)
 	if err != nil {
 		return nil, err

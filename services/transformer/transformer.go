@@ -101,6 +101,8 @@ func (t *Transformer) handle(ctx context.Context, msg jetstream.Msg) error {
 		return err
 	}
 	kind := jst.Kind(tokenBeforeLast(msg.Subject()))
+	ctx, span := startTransform(ctx, kind, msg.Headers().Get(bus.HeaderDocKey))
+	defer span.End()
 	res, err := t.File().Mapper.Map(kind, msg.Data(), mapping.Source{
 		Gateway:     msg.Headers().Get(bus.HeaderGateway),
 		RawSequence: meta.Sequence.Stream,

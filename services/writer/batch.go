@@ -54,6 +54,8 @@ func (j *job) finish(err error) {
 // to the configured state in Kingdee, exactly once.
 func (w *Writer) handleBatch(ctx context.Context, msgs []jetstream.Msg) []error {
 	errs := make([]error, len(msgs))
+	spans := startDocSpans(ctx, msgs)
+	defer func() { endDocSpans(spans, errs) }()
 	jobs := w.decode(msgs, errs)
 	w.collapse(jobs)
 	w.claimAll(ctx, jobs)

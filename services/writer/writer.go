@@ -16,6 +16,7 @@ import (
 	"github.com/orderbridge/orderbridge/pkg/control"
 	"github.com/orderbridge/orderbridge/pkg/kingdee"
 	"github.com/orderbridge/orderbridge/pkg/ledger"
+	"github.com/orderbridge/orderbridge/pkg/telemetry"
 	"github.com/prometheus/client_golang/prometheus"
 )
 
@@ -71,6 +72,8 @@ func New(ctx context.Context, cfg Config, d Deps) (*Writer, error) {
 	kcfg := cfg.Kingdee
 	kcfg.Observe = w.observe
 	kcfg.HTTPClient = w.countingClient(kcfg.HTTPClient)
+	kcfg.HTTPClient.Transport = telemetry.Transport(kcfg.HTTPClient.Transport,
+		"kingdee", kingdeeOp)
 	var err error
 	if w.client, err = kingdee.New(kcfg); err != nil {
 		return nil, fmt.Errorf("writer: %w", err)
