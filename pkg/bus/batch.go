@@ -89,11 +89,12 @@ func (l *loop) runBatches(ctx context.Context, cons jetstream.Consumer, h BatchH
 
 // pull waits up to MaxWait for one message, then takes what else is
 // available, up to Batch in all. Messages already received are returned
-// even when the second request fails. The wait ends early with ctx, so
-// that shutting down does not wait for MaxWait; a message the server sent
-// in that instant is redelivered after AckWait.
+// even when the second request fails. The wait does not end with ctx: a
+// pull cut short could drop a message the server sent in that instant,
+// which would then wait a whole AckWait; shutting down waits at most
+// MaxWait instead, and the caller handles what the pull brought.
 func (l *loop) pull(ctx context.Context, cons jetstream.Consumer) ([]jetstream.Msg, error) {
-	wait, cancel := context.WithTimeout(ctx, l.o.MaxWait)
+	wait, cancel := context.WithTimeout(context.WithoutCancel(ctx), l.o.MaxWait)
 	defer cancel()
 	first, err := cons.Fetch(1, jetstream.FetchContext(wait))
 	if err != nil {
