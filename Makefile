@@ -8,7 +8,7 @@ BIN     := $(CURDIR)/bin
 TEST_TIMEOUT ?= 9m
 
 .PHONY: all build test vet fmt fmt-check modules-check tidy tools proto proto-check run bench ci \
-	faults images rules
+	faults images rules chaos
 
 all: build test
 
@@ -87,9 +87,10 @@ run:
 	HTTP_ADDR=$${HTTP_ADDR:-127.0.0.1:8080} GRPC_ADDR=$${GRPC_ADDR:-127.0.0.1:9090} \
 		$(GO) run ./services/standalone/cmd/standalone $(ARGS)
 
-## bench: the benchmarks, with their figures
+## bench: the benchmarks, with their figures; test/chaos's BenchmarkPipeline
+## prints the load and scaling table that BENCHMARKS.md records
 bench:
-	$(GO) test -run '^$$' -bench . -benchmem $(PKGS)
+	$(GO) test -run '^$$' -bench . -benchmem -timeout 30m $(PKGS)
 
 ## faults: the writer's long fault test (three processes, ten times the documents)
 faults:
@@ -97,3 +98,8 @@ faults:
 
 ## ci: what .ci/run does
 ci: proto-check modules-check test
+
+## chaos: the full fault suite (every service a process, faults, restarts);
+## its short form runs in make test
+chaos:
+	$(GO) test -count=1 -tags chaos -run TestChaos -timeout 20m -v ./test/chaos/

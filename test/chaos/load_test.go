@@ -1,0 +1,117 @@
+package chaos
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/orderbridge/orderbridge/pkg/bus"
+)
+
+// memory is a process's resident memory: peak and now, in MiB.
+type memory struct{ peak, now float64 }
+
+// memoryOf reads VmHWM and VmRSS of the process's last run.
+func memoryOf(p *proc) memory {
+	p.mu.Lock()
+	cmd := p.cmd
+	p.mu.Unlock()
+	var m memory
+	if cmd == nil || cmd.Process == nil {
+		return m
+	}
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", cmd.Process.Pid))
+	if err != nil {
+		return m
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, _ := strings.Cut(sc.Text(), ":")
+		kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
+		switch k {
+		case "VmHWM":
+			m.peak = kb / 1024
+		case "VmRSS":
+			m.now = kb / 1024
+		}
+	}
+	return m
+}
+
+// serverMessagesIn reads the server's count of messages received from
+// clients (publishes, KV updates, acks and API requests).
+func serverMessagesIn(c *cluster) (int64, error) {
+	resp, err := http.Get(c.monitorURL + "/varz")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var v struct {
+		InMsgs int64 `json:"in_msgs"`
+	}
+	return v.InMsgs, json.NewDecoder(resp.Body).Decode(&v)
+}
+
+// streamMessages is the number of messages a stream holds.
+func streamMessages(ctx context.Context, c *cluster, name string) uint64 {
+	s, err := c.js.Stream(ctx, name)
+	if err != nil {
+		return 0
+	}
+	info, err := s.Info(ctx)
+	if err != nil {
+		return 0
+	}
+	return info.State.Msgs
+}
+
+// waitPipeline waits until the raw stream holds docs documents, both
+// consumers are idle and Kingdee holds every expected bill (or, with
+// writers false, until the canonical stream is filled); it returns the
+// number of bills expected.
+func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.Duration) int {
+	t.Helper()
+	want, err := expectedBills(c.jstURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	deadline := time.Now().Add(within)
+	for {
+		if streamMessages(ctx, c, bus.StreamRaw) >= uint64(docs) {
+			if !writers {
+				if transformerIdle(ctx, c) {
+					return len(want)
+				}
+			} else if consumersIdle(ctx, c) {
+				got, err := postedBills(c.kingdeeURL)
+				if err == nil && len(got) >= len(want) {
+					return len(want)
+				}
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("pipeline not drained within %s: raw %d of %d, canon %d",
+				within, streamMessages(ctx, c, bus.StreamRaw), docs,
+				streamMessages(ctx, c, bus.StreamCanon))
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+func transformerIdle(ctx context.Context, c *cluster) bool {
+	cons, err := c.js.Consumer(ctx, bus.StreamRaw, bus.ConsumerTransformer)
+	if err != nil {
+		return false
+	}
+	info, err := cons.Info(ctx)
+	return err == nil && info.NumPending == 0 && info.NumAckPending == 0
+}
