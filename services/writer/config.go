@@ -36,6 +36,10 @@ type Config struct {
 	// (WRITER_BREAKER_MAX, default 1m).
 	BreakerOpen time.Duration
 	BreakerMax  time.Duration
+	// RetryMax is WRITER_RETRY_MAX: the longest delay before a document
+	// whose post failed transiently comes again (default 5m); the delay
+	// starts at 1s and doubles per delivery.
+	RetryMax time.Duration
 }
 
 func (c *Config) setDefaults() {
@@ -59,6 +63,9 @@ func (c *Config) setDefaults() {
 	}
 	if c.BreakerOpen <= 0 {
 		c.BreakerOpen = 2 * time.Second
+	}
+	if c.RetryMax <= 0 {
+		c.RetryMax = 5 * time.Minute
 	}
 	if c.BreakerMax < c.BreakerOpen {
 		c.BreakerMax = max(time.Minute, c.BreakerOpen)
@@ -92,6 +99,7 @@ func LoadConfig(e *service.Env) (Config, error) {
 		BreakerFailures: e.Int("WRITER_BREAKER_FAILURES", 5),
 		BreakerOpen:     e.Duration("WRITER_BREAKER_OPEN", 2*time.Second),
 		BreakerMax:      e.Duration("WRITER_BREAKER_MAX", time.Minute),
+		RetryMax:        e.Duration("WRITER_RETRY_MAX", 5*time.Minute),
 	}
 	return c, e.Err()
 }

@@ -25,11 +25,8 @@ import (
 )
 
 // faultScale multiplies the documents of the fault test; the build tag
-// "faults" (make faults) sets it and turns the test on. It is off in make
-// test: at these fault rates a document's redelivery delay can grow past
-// the test's drain deadline (a timing flake, not a lost or doubled
-// document); test/chaos runs three writer processes under faults there.
-var faultScale = 0
+// "faults" (make faults) raises it.
+var faultScale = 1
 
 // TestFaultsThreeWriterProcesses runs three writer processes against a
 // kingdeesim that commits 20% of writes without answering, answers 10%
@@ -42,8 +39,8 @@ var faultScale = 0
 // dead letter by design, so which of two versions is audited would depend
 // on the order in which they happen to be handled.
 func TestFaultsThreeWriterProcesses(t *testing.T) {
-	if testing.Short() || faultScale == 0 {
-		t.Skip("builds and runs writer processes; run it with make faults")
+	if testing.Short() {
+		t.Skip("builds and runs writer processes")
 	}
 	bin := buildWriter(t)
 
@@ -84,6 +81,7 @@ func TestFaultsThreeWriterProcesses(t *testing.T) {
 		"WRITER_CLAIM_TTL=4s",
 		"WRITER_SUBMIT=true",
 		"WRITER_BREAKER_OPEN=200ms",
+		"WRITER_RETRY_MAX=2s",
 		"HTTP_ADDR=127.0.0.1:0",
 		"GRPC_ADDR=127.0.0.1:0",
 		"LOG_LEVEL=warn",

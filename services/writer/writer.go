@@ -103,6 +103,7 @@ func (w *Writer) Run(ctx context.Context) error {
 		Concurrency: 2 * w.cfg.Concurrency,
 		MaxDeliver:  w.d.Topology.MaxDeliver,
 		AckWait:     w.d.Topology.AckWait,
+		Backoff:     bus.Backoff{Base: time.Second, Max: w.cfg.RetryMax},
 		Publisher:   w.d.Publisher,
 		Metrics:     w.d.Bus,
 		Logger:      w.d.Log,
