@@ -3,11 +3,9 @@ package bus
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
-	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -29,19 +27,10 @@ type BatchHandler func(ctx context.Context, msgs []jetstream.Msg) []error
 // flight and returns nil; h gets a context that is not cancelled with ctx.
 // It returns an error only when the consumer cannot be found at the start.
 func ConsumeBatch(ctx context.Context, js jetstream.JetStream, o ConsumeOptions, h BatchHandler) error {
-	o.setDefaults()
-	if o.Publisher == nil || o.Metrics == nil {
-		return errors.New("bus: consume batch: Publisher and Metrics are required")
+	l, cons, err := openLoop(ctx, js, o)
+	if l == nil {
+		return err
 	}
-	cons, err := js.Consumer(ctx, o.Stream, o.Consumer)
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("bus: consume batch %s/%s: %w", o.Stream, o.Consumer, err)
-	}
-
-	l := &loop{o: o, tracer: otel.Tracer("orderbridge/bus")}
 	l.runBatches(ctx, cons, h)
 	return nil
 }

@@ -90,19 +90,11 @@ func (o *ConsumeOptions) setDefaults() {
 // answered and recorded. Consume returns an error only when the consumer
 // cannot be found at the start.
 func Consume(ctx context.Context, js jetstream.JetStream, o ConsumeOptions, h Handler) error {
-	o.setDefaults()
-	if o.Publisher == nil || o.Metrics == nil {
-		return errors.New("bus: consume: Publisher and Metrics are required")
+	l, cons, err := openLoop(ctx, js, o)
+	if l == nil {
+		return err
 	}
-	cons, err := js.Consumer(ctx, o.Stream, o.Consumer)
-	if ctx.Err() != nil {
-		return nil
-	}
-	if err != nil {
-		return fmt.Errorf("bus: consume %s/%s: %w", o.Stream, o.Consumer, err)
-	}
-
-	l := &loop{o: o, h: h, tracer: otel.Tracer("orderbridge/bus")}
+	l.h = h
 	l.run(ctx, cons)
 	return nil
 }
@@ -246,9 +238,9 @@ func (l *loop) keepAlive(msg jetstream.Msg) (stop func()) {
 	return func() { close(done) }
 }
 
-// kindOf returns the document kind of a subject: the token before the shop
+// KindOf returns the document kind of a subject: the token before the shop
 // id in jst.raw.<kind>.<shop> and canon.<kind>.<shop>.
-func kindOf(subject string) string {
+func KindOf(subject string) string {
 	toks := strings.Split(subject, ".")
 	if len(toks) < 2 {
 		return "unknown"
@@ -274,4 +266,22 @@ func sleep(ctx context.Context, d time.Duration) {
 	case <-ctx.Done():
 	case <-t.C:
 	}
+}
+
+// openLoop checks o, fills its defaults and finds the durable consumer. A
+// nil loop with a nil error means ctx ended first; an error means the
+// options or the consumer are wrong.
+func openLoop(ctx context.Context, js jetstream.JetStream, o ConsumeOptions) (*loop, jetstream.Consumer, error) {
+	o.setDefaults()
+	if o.Publisher == nil || o.Metrics == nil {
+		return nil, nil, errors.New("bus: consume: Publisher and Metrics are required")
+	}
+	cons, err := js.Consumer(ctx, o.Stream, o.Consumer)
+	if ctx.Err() != nil {
+		return nil, nil, nil
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("bus: consume %s/%s: %w", o.Stream, o.Consumer, err)
+	}
+	return &loop{o: o, tracer: otel.Tracer("orderbridge/bus")}, cons, nil
 }

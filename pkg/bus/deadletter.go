@@ -25,7 +25,7 @@ func (l *loop) deadLetter(
 	cause error,
 	log *slog.Logger,
 ) {
-	kind := kindOf(msg.Subject())
+	kind := KindOf(msg.Subject())
 	hdr := DeadLetterHeaders(msg.Headers(), DeadLetterInfo{
 		Stage:         l.o.Stage,
 		Class:         class,

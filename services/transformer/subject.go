@@ -15,15 +15,6 @@ func source(res *mapping.Result) *obv1.Source {
 	return res.Doc.GetAfterSale().GetSource()
 }
 
-// tokenBeforeLast returns the kind token of jst.raw.<kind>.<shop>.
-func tokenBeforeLast(subject string) string {
-	toks := strings.Split(subject, ".")
-	if len(toks) < 2 {
-		return ""
-	}
-	return toks[len(toks)-2]
-}
-
 // subjectToken makes s safe as one subject token.
 func subjectToken(s string) string {
 	if s == "" {

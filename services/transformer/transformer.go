@@ -100,7 +100,7 @@ func (t *Transformer) handle(ctx context.Context, msg jetstream.Msg) error {
 	if err != nil {
 		return err
 	}
-	kind := jst.Kind(tokenBeforeLast(msg.Subject()))
+	kind := jst.Kind(bus.KindOf(msg.Subject()))
 	ctx, span := startTransform(ctx, kind, msg.Headers().Get(bus.HeaderDocKey))
 	defer span.End()
 	res, err := t.File().Mapper.Map(kind, msg.Data(), mapping.Source{
