@@ -19,6 +19,7 @@ import (
 
 	"github.com/orderbridge/orderbridge/pkg/bill"
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 	"github.com/orderbridge/orderbridge/pkg/embeddednats"
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 	"github.com/orderbridge/orderbridge/services/kingdeesim"
@@ -252,15 +253,10 @@ func (p *proc) stop() {
 // waitDrained reports whether the writer consumer has nothing pending or
 // unacked within the time given.
 func waitDrained(js jetstream.JetStream, within time.Duration) bool {
-	ctx := context.Background()
 	deadline := time.Now().Add(within)
 	for time.Now().Before(deadline) {
-		c, err := js.Consumer(ctx, bus.StreamCanon, bus.ConsumerWriter)
-		if err == nil {
-			info, err := c.Info(ctx)
-			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 {
-				return true
-			}
+		if bustest.Settled(context.Background(), js, bus.StreamCanon, bus.ConsumerWriter) {
+			return true
 		}
 		time.Sleep(100 * time.Millisecond)
 	}

@@ -161,15 +161,7 @@ func publishDoc(t testing.TB, pub *bus.Publisher, doc *obv1.Document) {
 func drained(t testing.TB, js jetstream.JetStream, within time.Duration) {
 	t.Helper()
 	deadline := time.Now().Add(within)
-	for {
-		c, err := js.Consumer(context.Background(), bus.StreamCanon, bus.ConsumerWriter)
-		if err == nil {
-			info, err := c.Info(context.Background())
-			if err == nil && info.NumPending == 0 && info.NumAckPending == 0 &&
-				info.Delivered.Consumer > 0 {
-				return
-			}
-		}
+	for !bustest.Settled(context.Background(), js, bus.StreamCanon, bus.ConsumerWriter) {
 		if time.Now().After(deadline) {
 			t.Fatalf("writer consumer not drained within %s", within)
 		}

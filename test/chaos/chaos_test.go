@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 )
 
 func TestMain(m *testing.M) {
@@ -178,19 +179,8 @@ func drain(t testing.TB, c *cluster, within time.Duration) outcome {
 }
 
 func consumersIdle(ctx context.Context, c *cluster) bool {
-	for _, sc := range [][2]string{
-		{bus.StreamRaw, bus.ConsumerTransformer}, {bus.StreamCanon, bus.ConsumerWriter},
-	} {
-		cons, err := c.js.Consumer(ctx, sc[0], sc[1])
-		if err != nil {
-			return false
-		}
-		info, err := cons.Info(ctx)
-		if err != nil || info.NumPending != 0 || info.NumAckPending != 0 {
-			return false
-		}
-	}
-	return true
+	return bustest.Settled(ctx, c.js, bus.StreamRaw, bus.ConsumerTransformer) &&
+		bustest.Settled(ctx, c.js, bus.StreamCanon, bus.ConsumerWriter)
 }
 
 // logStats logs what the simulators answered, to show the faults happened.

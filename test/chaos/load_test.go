@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 )
 
 // memory is a process's resident memory: peak and now, in MiB.
@@ -88,7 +89,7 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 	for {
 		if streamMessages(ctx, c, bus.StreamRaw) >= uint64(docs) {
 			if !writers {
-				if transformerIdle(ctx, c) {
+				if bustest.Settled(ctx, c.js, bus.StreamRaw, bus.ConsumerTransformer) {
 					return len(want)
 				}
 			} else if consumersIdle(ctx, c) {
@@ -105,13 +106,4 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-}
-
-func transformerIdle(ctx context.Context, c *cluster) bool {
-	cons, err := c.js.Consumer(ctx, bus.StreamRaw, bus.ConsumerTransformer)
-	if err != nil {
-		return false
-	}
-	info, err := cons.Info(ctx)
-	return err == nil && info.NumPending == 0 && info.NumAckPending == 0
 }

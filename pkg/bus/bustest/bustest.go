@@ -51,3 +51,29 @@ func New(tb testing.TB, cfg bus.Config) *Env {
 	}
 	return &Env{Server: srv, Conn: nc, JS: js, StoreDir: dir}
 }
+
+// Settled reports whether the durable consumer has taken every message now
+// in its stream and has none left unacknowledged. Pending counts alone are
+// not enough: the server updates a consumer's pending count a moment after
+// it acknowledges a publish, so a check made right after publishing can
+// see zero pending for a message the consumer has not yet been given.
+func Settled(ctx context.Context, js jetstream.JetStream, stream, consumer string) bool {
+	s, err := js.Stream(ctx, stream)
+	if err != nil {
+		return false
+	}
+	sinfo, err := s.Info(ctx)
+	if err != nil {
+		return false
+	}
+	c, err := s.Consumer(ctx, consumer)
+	if err != nil {
+		return false
+	}
+	info, err := c.Info(ctx)
+	if err != nil {
+		return false
+	}
+	return info.NumPending == 0 && info.NumAckPending == 0 &&
+		info.Delivered.Stream >= sinfo.State.LastSeq
+}
