@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
@@ -34,22 +35,107 @@ func (p *Publisher) Publish(
 	msgID string,
 	hdr nats.Header,
 ) (*jetstream.PubAck, error) {
-	msg := &nats.Msg{Subject: subject, Data: data, Header: hdr}
+	out := Outgoing{Ctx: ctx, Subject: subject, Data: data, MsgID: msgID, Header: hdr}
+	msg, opts := out.message()
+	ack, err := p.js.PublishMsg(ctx, msg, opts...)
+	return p.count(subject, ack, err)
+}
+
+// Outgoing is one message of PublishAll.
+type Outgoing struct {
+	// Ctx carries the message's trace context; nil for none.
+	Ctx     context.Context
+	Subject string
+	Data    []byte
+	MsgID   string
+	Header  nats.Header
+}
+
+func (o Outgoing) message() (*nats.Msg, []jetstream.PublishOpt) {
+	msg := &nats.Msg{Subject: o.Subject, Data: o.Data, Header: o.Header}
 	if msg.Header == nil {
 		msg.Header = nats.Header{}
 	}
-	InjectTrace(ctx, msg.Header)
-
-	var opts []jetstream.PublishOpt
-	if msgID != "" {
-		opts = append(opts, jetstream.WithMsgID(msgID))
+	if o.Ctx != nil {
+		InjectTrace(o.Ctx, msg.Header)
 	}
-	ack, err := p.js.PublishMsg(ctx, msg, opts...)
+	var opts []jetstream.PublishOpt
+	if o.MsgID != "" {
+		opts = append(opts, jetstream.WithMsgID(o.MsgID))
+	}
+	return msg, opts
+}
+
+// PublishAll publishes msgs one after the other without waiting in
+// between, at most publishWindow unacked at a time, and waits for every
+// ack, so that a page of documents costs about one round trip instead of
+// one each. It returns the acks in the order of msgs, or the first error;
+// after an error some of msgs may be stored, and publishing them again
+// under the same ids is safe. Waiting ends with ctx, or after AckTimeout
+// without an ack.
+func (p *Publisher) PublishAll(ctx context.Context, msgs []Outgoing) ([]*jetstream.PubAck, error) {
+	futures := make([]jetstream.PubAckFuture, len(msgs))
+	acks := make([]*jetstream.PubAck, len(msgs))
+	timeout := time.NewTimer(AckTimeout)
+	defer timeout.Stop()
+	var first error
+	waited := 0
+	await := func() error {
+		i := waited
+		waited++
+		var err error
+		select {
+		case acks[i] = <-futures[i].Ok():
+			timeout.Reset(AckTimeout)
+		case err = <-futures[i].Err():
+		case <-ctx.Done():
+			return fmt.Errorf("bus: publish %s: %w", msgs[i].Subject, ctx.Err())
+		case <-timeout.C:
+			return fmt.Errorf("bus: publish %s: no ack within %s", msgs[i].Subject, AckTimeout)
+		}
+		if _, err = p.count(msgs[i].Subject, acks[i], err); err != nil && first == nil {
+			first = err
+		}
+		return nil
+	}
+	for i, o := range msgs {
+		if i-waited >= publishWindow {
+			if err := await(); err != nil {
+				return nil, err
+			}
+		}
+		msg, opts := o.message()
+		f, err := p.js.PublishMsgAsync(msg, opts...)
+		if err != nil {
+			_, err = p.count(o.Subject, nil, err)
+			return nil, err
+		}
+		futures[i] = f
+	}
+	for waited < len(msgs) {
+		if err := await(); err != nil {
+			return nil, err
+		}
+	}
+	if first != nil {
+		return nil, first
+	}
+	return acks, nil
+}
+
+// publishWindow is how many messages PublishAll has unacked at most, well
+// under the client's own limit of pending asynchronous publishes.
+const publishWindow = 1000
+
+// AckTimeout bounds PublishAll's wait for the stream's acks.
+const AckTimeout = 30 * time.Second
+
+// count records the outcome of one publish and wraps its error.
+func (p *Publisher) count(subject string, ack *jetstream.PubAck, err error) (*jetstream.PubAck, error) {
 	if err != nil {
 		p.metrics.published.WithLabelValues(streamOf(subject), "error").Inc()
 		return nil, fmt.Errorf("bus: publish %s: %w", subject, err)
 	}
-
 	outcome := "stored"
 	if ack.Duplicate {
 		outcome = "duplicate"

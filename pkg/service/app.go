@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"sync"
 	"time"
 
@@ -27,6 +28,9 @@ type Common struct {
 	// ShutdownTimeout is SHUTDOWN_TIMEOUT (default 25s): keep it shorter
 	// than the pod's termination grace period.
 	ShutdownTimeout time.Duration
+	// Profiling is HTTP_PPROF (default false): serve Go's runtime profiles
+	// under /debug/pprof/ on HTTP_ADDR, for diagnosing CPU and memory.
+	Profiling bool
 }
 
 // LoadCommon reads the variables of Common.
@@ -37,6 +41,7 @@ func LoadCommon(e *Env) Common {
 		LogLevel:        e.String("LOG_LEVEL", "info"),
 		LogFormat:       e.String("LOG_FORMAT", "json"),
 		ShutdownTimeout: e.Duration("SHUTDOWN_TIMEOUT", 25*time.Second),
+		Profiling:       e.Bool("HTTP_PPROF", false),
 	}
 }
 
@@ -96,6 +101,11 @@ func NewApp(
 		fmt.Fprintln(w, "ok")
 	})
 	a.mux.HandleFunc("GET /readyz", a.serveReady)
+	if cfg.Profiling {
+		a.mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+		a.mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+		a.mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
+	}
 	return a
 }
 

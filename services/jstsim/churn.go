@@ -2,6 +2,7 @@ package jstsim
 
 import (
 	"fmt"
+	"sort"
 	"time"
 
 	"github.com/orderbridge/orderbridge/pkg/jst"
@@ -63,12 +64,17 @@ func (s *Sim) churnPages(hits []*doc, q bizQuery, now time.Time) bool {
 // matches returns the documents of kind that q selects, sorted as JST
 // pages them.
 func (st *store) matches(kind jst.Kind, q bizQuery) []*doc {
+	docs := st.inPageOrder(kind)
+	if !q.begin.IsZero() {
+		lo := sort.Search(len(docs), func(i int) bool { return !docs[i].modified.Before(q.begin) })
+		hi := sort.Search(len(docs), func(i int) bool { return docs[i].modified.After(q.end) })
+		docs = docs[lo:max(lo, hi)]
+	}
 	var hits []*doc
-	for _, d := range st.docs(kind) {
+	for _, d := range docs {
 		if q.match(d) {
 			hits = append(hits, d)
 		}
 	}
-	sortDocs(hits)
 	return hits
 }

@@ -3,6 +3,7 @@ package jstsim
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -69,11 +70,16 @@ type store struct {
 	byID       map[jst.Kind]map[int64]*doc
 	nextTS     int64
 
+	// paged holds the documents of each kind in JST's page order, built
+	// when a query needs it; any change of a modified time drops it.
+	paged map[jst.Kind][]*doc
+
 	// gen makes later changes: new documents and content changes.
 	gen *generator
 }
 
 func (st *store) index() {
+	st.paged = nil
 	st.byID = map[jst.Kind]map[int64]*doc{
 		jst.KindOrder:     {},
 		jst.KindAfterSale: {},
@@ -106,6 +112,7 @@ func (st *store) touch(kind jst.Kind, id int64, now time.Time) bool {
 
 // bump gives d modified = now and the next row version, and renders it.
 func (st *store) bump(d *doc, now time.Time) {
+	st.paged = nil
 	d.modified = now.In(jst.Beijing).Truncate(time.Second)
 	d.ts = st.nextTS
 	st.nextTS++
@@ -131,6 +138,21 @@ func (st *store) lastID(kind jst.Kind, base int64) int64 {
 		return base
 	}
 	return docs[len(docs)-1].id
+}
+
+// inPageOrder returns the documents of kind sorted as JST pages them.
+// The slice is shared: callers must not change it.
+func (st *store) inPageOrder(kind jst.Kind) []*doc {
+	if docs, ok := st.paged[kind]; ok {
+		return docs
+	}
+	docs := slices.Clone(st.docs(kind))
+	sortDocs(docs)
+	if st.paged == nil {
+		st.paged = map[jst.Kind][]*doc{}
+	}
+	st.paged[kind] = docs
+	return docs
 }
 
 // sortDocs orders docs by modified time, then id, as JST pages them.

@@ -99,15 +99,9 @@ func (p *Poller) stepTS(
 	}
 	p.m.pages.WithLabelValues(string(c.kind), modeLive).Inc()
 
-	var metas []jst.Meta
-	for _, raw := range pg.Docs {
-		meta, ok, err := p.publish(ctx, modeLive, c.kind, raw)
-		if err != nil {
-			return false, err
-		}
-		if ok {
-			metas = append(metas, meta)
-		}
+	metas, err := p.publishPage(ctx, modeLive, c.kind, pg.Docs)
+	if err != nil {
+		return false, err
 	}
 
 	full := pg.HasNext && len(metas) > 0

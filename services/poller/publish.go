@@ -4,49 +4,70 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 
 	"github.com/nats-io/nats.go"
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/pkg/jst"
+	"go.opentelemetry.io/otel/trace"
 )
 
-// publish puts one raw document on jst.raw.<kind>.<shop_id> and waits for
-// the stream's ack, or dead-letters a document the poller cannot identify.
-// It returns the document's meta and whether it was identified; an error
-// means nothing was stored.
-func (p *Poller) publish(
+// publishPage puts the raw documents of one page on
+// jst.raw.<kind>.<shop_id>, all at once, and waits for every ack; a
+// document the poller cannot identify is dead-lettered instead. It returns
+// the meta of each identified document, in page order; an error means some
+// may not be stored and the page must be read again.
+func (p *Poller) publishPage(
 	ctx context.Context,
 	mode string,
 	kind jst.Kind,
-	raw []byte,
-) (jst.Meta, bool, error) {
-	meta, err := jst.ParseMeta(kind, raw)
+	docs []json.RawMessage,
+) ([]jst.Meta, error) {
+	metas := make([]jst.Meta, 0, len(docs))
+	msgs := make([]bus.Outgoing, 0, len(docs))
+	spans := make([]trace.Span, 0, len(docs))
+	defer func() {
+		for _, s := range spans {
+			s.End()
+		}
+	}()
+	for _, raw := range docs {
+		meta, err := jst.ParseMeta(kind, raw)
+		if err != nil {
+			if err := p.deadLetter(ctx, mode, kind, raw, err); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		shop := meta.ShopID
+		if shop == "" {
+			shop = "none"
+		}
+		hdr := nats.Header{}
+		hdr.Set(bus.HeaderDocKey, meta.Key())
+		hdr.Set(bus.HeaderVersion, strconv.FormatInt(meta.Version, 10))
+		hdr.Set(bus.HeaderGateway, p.cfg.Gateway)
+		subject := "jst.raw." + string(kind) + "." + shop
+		sctx, span := p.startPublish(ctx, subject, meta.Key())
+		spans = append(spans, span)
+		metas = append(metas, meta)
+		msgs = append(msgs, bus.Outgoing{
+			Ctx: sctx, Subject: subject, Data: raw, MsgID: meta.MsgID(), Header: hdr,
+		})
+	}
+	acks, err := p.pub.PublishAll(ctx, msgs)
 	if err != nil {
-		return jst.Meta{}, false, p.deadLetter(ctx, mode, kind, raw, err)
+		return nil, err
 	}
-	shop := meta.ShopID
-	if shop == "" {
-		shop = "none"
+	for _, ack := range acks {
+		outcome := "stored"
+		if ack.Duplicate {
+			outcome = "duplicate"
+		}
+		p.m.published.WithLabelValues(string(kind), mode, outcome).Inc()
 	}
-	hdr := nats.Header{}
-	hdr.Set(bus.HeaderDocKey, meta.Key())
-	hdr.Set(bus.HeaderVersion, strconv.FormatInt(meta.Version, 10))
-	hdr.Set(bus.HeaderGateway, p.cfg.Gateway)
-
-	subject := "jst.raw." + string(kind) + "." + shop
-	ctx, span := p.startPublish(ctx, subject, meta.Key())
-	defer span.End()
-	ack, err := p.pub.Publish(ctx, subject, raw, meta.MsgID(), hdr)
-	if err != nil {
-		return meta, true, err
-	}
-	outcome := "stored"
-	if ack.Duplicate {
-		outcome = "duplicate"
-	}
-	p.m.published.WithLabelValues(string(kind), mode, outcome).Inc()
-	return meta, true, nil
+	return metas, nil
 }
 
 // deadLetter stores a document the poller cannot identify, so that it is

@@ -155,15 +155,12 @@ func (w *windowRead) read(ctx context.Context, page int) (*jst.Page, error) {
 	w.res.pages++
 	w.maxCount = max(w.maxCount, pg.DataCount)
 
-	for _, raw := range pg.Docs {
-		meta, ok, err := w.p.publish(ctx, w.mode, w.kind, raw)
-		if err != nil {
-			return nil, err
-		}
-		w.res.docs++
-		if !ok {
-			continue
-		}
+	metas, err := w.p.publishPage(ctx, w.mode, w.kind, pg.Docs)
+	if err != nil {
+		return nil, err
+	}
+	w.res.docs += len(pg.Docs)
+	for _, meta := range metas {
 		w.res.maxTS = max(w.res.maxTS, meta.Version)
 		if !meta.Modified.Before(w.started) {
 			w.entered = true

@@ -86,7 +86,15 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 	}
 	ctx := context.Background()
 	deadline := time.Now().Add(within)
+	report := time.Now().Add(5 * time.Second)
 	for {
+		if time.Now().After(report) {
+			report = time.Now().Add(5 * time.Second)
+			t.Logf("progress: raw %d of %d, canon %d, transformer pending %s, writer pending %s",
+				streamMessages(ctx, c, bus.StreamRaw), docs, streamMessages(ctx, c, bus.StreamCanon),
+				consumerPending(ctx, c, bus.StreamRaw, bus.ConsumerTransformer),
+				consumerPending(ctx, c, bus.StreamCanon, bus.ConsumerWriter))
+		}
 		if streamMessages(ctx, c, bus.StreamRaw) >= uint64(docs) {
 			if !writers {
 				if bustest.Settled(ctx, c.js, bus.StreamRaw, bus.ConsumerTransformer) {
@@ -106,4 +114,18 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// consumerPending describes how much a durable consumer has still to take
+// and to acknowledge, for progress lines.
+func consumerPending(ctx context.Context, c *cluster, stream, name string) string {
+	cons, err := c.js.Consumer(ctx, stream, name)
+	if err != nil {
+		return "unknown"
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return "unknown"
+	}
+	return fmt.Sprintf("%d+%d unacked", info.NumPending, info.NumAckPending)
 }
