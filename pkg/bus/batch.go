@@ -116,10 +116,8 @@ func (l *loop) pull(ctx context.Context, cons jetstream.Consumer) ([]jetstream.M
 
 // handleBatch runs h on msgs and settles every message with its result.
 func (l *loop) handleBatch(ctx context.Context, msgs []jetstream.Msg, h BatchHandler) {
-	m := l.o.Metrics
-	inFlight := m.inFlight.WithLabelValues(l.o.Consumer)
-	inFlight.Add(float64(len(msgs)))
-	defer inFlight.Sub(float64(len(msgs)))
+	l.inFlight.Add(float64(len(msgs)))
+	defer l.inFlight.Sub(float64(len(msgs)))
 
 	kept := msgs[:0:0]
 	metas := make([]*jetstream.MsgMetadata, 0, len(msgs))
@@ -146,19 +144,14 @@ func (l *loop) handleBatch(ctx context.Context, msgs []jetstream.Msg, h BatchHan
 		trace.WithAttributes(attribute.Int("messaging.batch.message_count", len(kept))))
 	defer span.End()
 
-	stops := make([]func(), len(kept))
-	for i, msg := range kept {
-		stops[i] = l.keepAlive(msg)
-	}
+	stop := l.keepAlive(kept...)
 	start := time.Now()
 	errs := h(ctx, kept)
 	took := time.Since(start).Seconds()
-	for _, stop := range stops {
-		stop()
-	}
+	stop()
 
 	for i, msg := range kept {
-		m.handleTime.WithLabelValues(l.o.Consumer).Observe(took)
+		l.handleTime.Observe(took)
 		var herr error
 		if i < len(errs) {
 			herr = errs[i]

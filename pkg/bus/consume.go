@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+	"github.com/prometheus/client_golang/prometheus"
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -104,6 +105,12 @@ type loop struct {
 	h      Handler
 	tracer trace.Tracer
 	wg     sync.WaitGroup
+
+	// The metrics of this consumer, looked up once.
+	inFlight   prometheus.Gauge
+	handleTime prometheus.Observer
+	acked      prometheus.Counter
+	retried    prometheus.Counter
 }
 
 func (l *loop) run(ctx context.Context, cons jetstream.Consumer) {
@@ -146,10 +153,8 @@ func (l *loop) run(ctx context.Context, cons jetstream.Consumer) {
 }
 
 func (l *loop) handle(ctx context.Context, msg jetstream.Msg) {
-	m := l.o.Metrics
-	inFlight := m.inFlight.WithLabelValues(l.o.Consumer)
-	inFlight.Inc()
-	defer inFlight.Dec()
+	l.inFlight.Inc()
+	defer l.inFlight.Dec()
 
 	meta, err := msg.Metadata()
 	if err != nil {
@@ -171,7 +176,7 @@ func (l *loop) handle(ctx context.Context, msg jetstream.Msg) {
 	stop := l.keepAlive(msg)
 	start := time.Now()
 	herr := l.h(ctx, msg)
-	m.handleTime.WithLabelValues(l.o.Consumer).Observe(time.Since(start).Seconds())
+	l.handleTime.Observe(time.Since(start).Seconds())
 	stop()
 
 	if herr != nil {
@@ -183,23 +188,19 @@ func (l *loop) handle(ctx context.Context, msg jetstream.Msg) {
 
 // settle turns a handler's result into the message's fate.
 func (l *loop) settle(ctx context.Context, msg jetstream.Msg, meta *jetstream.MsgMetadata, herr error) {
-	m := l.o.Metrics
-	log := l.o.Logger.With(
-		"consumer", l.o.Consumer,
-		"stream", meta.Stream,
-		"seq", meta.Sequence.Stream,
-		"doc_key", msg.Headers().Get(HeaderDocKey),
-	)
+	// The common case, an ack, builds no logger.
+	if herr == nil {
+		if err := msg.Ack(); err != nil {
+			l.log(msg, meta).Warn("ack failed; the message will come again", "err", err)
+		}
+		l.acked.Inc()
+		return
+	}
+	log := l.log(msg, meta)
 
 	var perm *PermanentError
 	var retry *RetryError
 	switch {
-	case herr == nil:
-		if err := msg.Ack(); err != nil {
-			log.Warn("ack failed; the message will come again", "err", err)
-		}
-		m.handled.WithLabelValues(l.o.Consumer, "ack").Inc()
-
 	case errors.As(herr, &perm):
 		l.deadLetter(ctx, msg, meta, ClassPermanent, perm.Reason, herr, log)
 
@@ -215,27 +216,46 @@ func (l *loop) settle(ctx context.Context, msg jetstream.Msg, meta *jetstream.Ms
 		if err := msg.NakWithDelay(delay); err != nil {
 			log.Warn("nak failed; the message will come again after ack wait", "err", err)
 		}
-		m.handled.WithLabelValues(l.o.Consumer, "retry").Inc()
+		l.retried.Inc()
 	}
 }
 
-// keepAlive sends InProgress every third of AckWait until the returned
-// function is called.
-func (l *loop) keepAlive(msg jetstream.Msg) (stop func()) {
-	done := make(chan struct{})
-	go func() {
-		t := time.NewTicker(l.o.AckWait / 3)
-		defer t.Stop()
-		for {
-			select {
-			case <-done:
-				return
-			case <-t.C:
-				_ = msg.InProgress()
-			}
+// log returns the loop's logger with the message's identity.
+func (l *loop) log(msg jetstream.Msg, meta *jetstream.MsgMetadata) *slog.Logger {
+	return l.o.Logger.With(
+		"consumer", l.o.Consumer,
+		"stream", meta.Stream,
+		"seq", meta.Sequence.Stream,
+		"doc_key", msg.Headers().Get(HeaderDocKey),
+	)
+}
+
+// keepAlive sends InProgress for every message of msgs every third of
+// AckWait until the returned function is called. It uses one timer, not
+// a goroutine, while nothing is due.
+func (l *loop) keepAlive(msgs ...jetstream.Msg) (stop func()) {
+	var mu sync.Mutex
+	stopped := false
+	var t *time.Timer
+	mu.Lock()
+	defer mu.Unlock()
+	t = time.AfterFunc(l.o.AckWait/3, func() {
+		mu.Lock()
+		defer mu.Unlock()
+		if stopped {
+			return
 		}
-	}()
-	return func() { close(done) }
+		for _, msg := range msgs {
+			_ = msg.InProgress()
+		}
+		t.Reset(l.o.AckWait / 3)
+	})
+	return func() {
+		mu.Lock()
+		stopped = true
+		mu.Unlock()
+		t.Stop()
+	}
 }
 
 // KindOf returns the document kind of a subject: the token before the shop
@@ -283,5 +303,13 @@ func openLoop(ctx context.Context, js jetstream.JetStream, o ConsumeOptions) (*l
 	if err != nil {
 		return nil, nil, fmt.Errorf("bus: consume %s/%s: %w", o.Stream, o.Consumer, err)
 	}
-	return &loop{o: o, tracer: otel.Tracer("orderbridge/bus")}, cons, nil
+	m := o.Metrics
+	return &loop{
+		o:          o,
+		tracer:     otel.Tracer("orderbridge/bus"),
+		inFlight:   m.inFlight.WithLabelValues(o.Consumer),
+		handleTime: m.handleTime.WithLabelValues(o.Consumer),
+		acked:      m.handled.WithLabelValues(o.Consumer, "ack"),
+		retried:    m.handled.WithLabelValues(o.Consumer, "retry"),
+	}, cons, nil
 }

@@ -113,16 +113,16 @@ type qimenSuccess struct {
 // encodeQimen writes rep as a Qimen answer wrapped in "response". It runs
 // with s.mu held.
 func (s *Sim) encodeQimen(rep reply) []byte {
-	var inner any
 	if data, ok := rep.data.(pageData); ok && rep.code == 0 {
-		inner = qimenSuccess{Flag: "success", pageData: data}
-	} else {
-		inner = qimenFailure{
-			Flag:      "failure",
-			Code:      rep.code,
-			Message:   rep.msg,
-			RequestID: s.requestID(),
-		}
+		b := []byte(`{"response":`)
+		b = data.appendJSON(b, qimenSuccess{Flag: "success", pageData: data.head()})
+		return append(b, '}')
+	}
+	inner := qimenFailure{
+		Flag:      "failure",
+		Code:      rep.code,
+		Message:   rep.msg,
+		RequestID: s.requestID(),
 	}
 	body, err := json.Marshal(map[string]any{"response": inner})
 	if err != nil {

@@ -42,6 +42,41 @@ type pageData struct {
 	Datas     *[]json.RawMessage `json:"datas,omitempty"`
 }
 
+// head returns p without its documents.
+func (p pageData) head() pageData {
+	p.Orders, p.Datas = nil, nil
+	return p
+}
+
+// appendJSON appends to b the JSON object of head (p.head(), or a value
+// embedding it), closed by p's documents as stored. The documents are
+// compact JSON already, rendered once when they change: encoding/json
+// would check and compact every one of them again for every page.
+func (p pageData) appendJSON(b []byte, head any) []byte {
+	docs, field := p.Orders, "orders"
+	if docs == nil {
+		docs, field = p.Datas, "datas"
+	}
+	h, err := json.Marshal(head)
+	if err != nil || len(h) < 2 {
+		panic(fmt.Sprintf("jstsim: encode page head: %v", err))
+	}
+	b = append(b, h[:len(h)-1]...)
+	if len(h) > 2 {
+		b = append(b, ',')
+	}
+	b = append(b, `"`+field+`":[`...)
+	if docs != nil {
+		for i, d := range *docs {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, d...)
+		}
+	}
+	return append(b, "]}"...)
+}
+
 func (s *Sim) queryHandler(kind jst.Kind) handler {
 	return func(form url.Values, now time.Time) reply {
 		if rep := s.takeInjected(); rep.code != 0 {

@@ -2,6 +2,7 @@ package jstsim
 
 import (
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
@@ -170,6 +171,12 @@ func (s *Sim) serve(path string, h handler, enc encoder) http.Handler {
 }
 
 func encodeReply(rep reply) []byte {
+	if data, ok := rep.data.(pageData); ok {
+		msg, _ := json.Marshal(rep.msg)
+		b := fmt.Appendf(nil, `{"code":%d,"msg":%s,"data":`, rep.code, msg)
+		b = data.appendJSON(b, data.head())
+		return append(b, '}')
+	}
 	env := struct {
 		Code int    `json:"code"`
 		Msg  string `json:"msg"`

@@ -68,8 +68,9 @@ func attr(s *tracepb.Span, key string) string {
 // TestOneTraceFollowsADocumentThroughEveryService exports the pipeline's
 // spans over OTLP/HTTP, as chosen by the standard OTEL_* variables, and
 // checks that the trace of one posted document holds the poller's page and
-// publish spans, the transformer's spans and the writer's span, and that the
-// writer's batch span, under which the Kingdee calls are, links to it.
+// publish spans, the transformer's span and the writer's span, that the
+// transformer's batch span links to it, and that the writer's batch span,
+// under which the Kingdee calls are, links to it.
 func TestOneTraceFollowsADocumentThroughEveryService(t *testing.T) {
 	col := &collector{}
 	srv := httptest.NewServer(col)
@@ -122,7 +123,6 @@ func TestOneTraceFollowsADocumentThroughEveryService(t *testing.T) {
 		"orderbridge/poller poll page":              false,
 		"orderbridge/poller jst query page":         false,
 		"orderbridge/poller publish jst.raw.order.": false,
-		"orderbridge/bus transformer process":       false,
 		"orderbridge/transformer transform order":   false,
 		"orderbridge/writer write document":         false,
 	}
@@ -142,6 +142,20 @@ func TestOneTraceFollowsADocumentThroughEveryService(t *testing.T) {
 		if !seen {
 			t.Errorf("trace of %s has no span %q", key, name)
 		}
+	}
+
+	// The transformer's batch span links to this document's trace.
+	pulled := false
+	for _, sp := range spans {
+		if sp.scope+" "+sp.GetName() != "orderbridge/bus transformer process batch" {
+			continue
+		}
+		for _, l := range sp.GetLinks() {
+			pulled = pulled || bytes.Equal(l.GetTraceId(), doc.GetTraceId())
+		}
+	}
+	if !pulled {
+		t.Errorf("no transformer batch span links to the trace of %s", key)
 	}
 
 	// The writer span links to its batch span; the batch span links back

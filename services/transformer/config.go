@@ -15,9 +15,11 @@ type Config struct {
 	// mapping file's content is checked for a change. Zero or less turns
 	// reloading off.
 	ReloadInterval time.Duration
-	// Concurrency is TRANSFORMER_CONCURRENCY (default 4).
+	// Concurrency is TRANSFORMER_CONCURRENCY (default 4): how many pulls
+	// are mapped and published at once.
 	Concurrency int
-	// Batch is TRANSFORMER_BATCH, the pull size (default 128).
+	// Batch is TRANSFORMER_BATCH (default 128): the most documents one
+	// pull takes; their canonical documents are published together.
 	Batch int
 }
 

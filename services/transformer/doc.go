@@ -9,6 +9,8 @@
 // the value. Publishing uses the message id <key>:<version>:<hash>, so a
 // redelivery of a raw document that was already published is dropped by
 // JetStream, while a replay after a change of rules (a new hash) goes through.
+// The documents of one pull are published together and their acks awaited
+// before any raw message is acknowledged.
 //
 // # Hot reload
 //

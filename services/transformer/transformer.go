@@ -15,6 +15,7 @@ import (
 	"github.com/orderbridge/orderbridge/pkg/jst"
 	"github.com/orderbridge/orderbridge/pkg/mapping"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 	"google.golang.org/protobuf/proto"
 )
 
@@ -79,7 +80,7 @@ func (t *Transformer) Run(ctx context.Context) error {
 		wg.Go(func() { t.watch(wctx, t.cfg.ReloadInterval) })
 	}
 
-	return bus.Consume(ctx, t.d.JS, bus.ConsumeOptions{
+	return bus.ConsumeBatch(ctx, t.d.JS, bus.ConsumeOptions{
 		Stream:      bus.StreamRaw,
 		Consumer:    bus.ConsumerTransformer,
 		Stage:       "transformer",
@@ -90,58 +91,100 @@ func (t *Transformer) Run(ctx context.Context) error {
 		Publisher:   t.d.Publisher,
 		Metrics:     t.d.Bus,
 		Logger:      t.d.Log,
-	}, t.handle)
+	}, t.handleBatch)
 }
 
-// handle maps one raw document with the rules in force and publishes the
-// result.
-func (t *Transformer) handle(ctx context.Context, msg jetstream.Msg) error {
+// handleBatch maps the raw documents of one pull with the rules in force
+// and publishes the canonical ones together, waiting for every ack: a pull
+// costs one round trip to the stream, not one a document. Each document's
+// span continues the trace its raw message carries.
+func (t *Transformer) handleBatch(ctx context.Context, msgs []jetstream.Msg) []error {
+	f := t.File()
+	errs := make([]error, len(msgs))
+	outs := make([]bus.Outgoing, 0, len(msgs))
+	sent := make([]int, 0, len(msgs))
+	kinds := make([]jst.Kind, 0, len(msgs))
+	spans := make([]trace.Span, 0, len(msgs))
+	defer func() {
+		for _, span := range spans {
+			span.End()
+		}
+	}()
+	for i, msg := range msgs {
+		kind := jst.Kind(bus.KindOf(msg.Subject()))
+		mctx, span := startTransform(bus.ExtractTrace(ctx, msg.Headers()), kind,
+			msg.Headers().Get(bus.HeaderDocKey))
+		spans = append(spans, span)
+		out, err := t.transform(f, kind, msg)
+		if err != nil {
+			span.RecordError(err)
+			errs[i] = err
+			continue
+		}
+		if out == nil {
+			continue
+		}
+		out.Ctx = mctx
+		outs = append(outs, *out)
+		sent = append(sent, i)
+		kinds = append(kinds, kind)
+	}
+	if len(outs) == 0 {
+		return errs
+	}
+	if _, err := t.d.Publisher.PublishAll(ctx, outs); err != nil {
+		for _, i := range sent {
+			errs[i] = err
+		}
+		return errs
+	}
+	for _, kind := range kinds {
+		t.m.documents.WithLabelValues(string(kind), "published", "").Inc()
+	}
+	return errs
+}
+
+// transform maps one raw document with the rules of f. It returns the
+// canonical message to publish, nil for a document the rules filter out
+// (counted), or the error to settle the raw message with: a
+// bus.PermanentError naming the document, field and value when it cannot
+// be mapped.
+func (t *Transformer) transform(f *mapping.File, kind jst.Kind, msg jetstream.Msg) (*bus.Outgoing, error) {
 	meta, err := msg.Metadata()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	kind := jst.Kind(bus.KindOf(msg.Subject()))
-	ctx, span := startTransform(ctx, kind, msg.Headers().Get(bus.HeaderDocKey))
-	defer span.End()
-	res, err := t.File().Mapper.Map(kind, msg.Data(), mapping.Source{
+	res, err := f.Mapper.Map(kind, msg.Data(), mapping.Source{
 		Gateway:     msg.Headers().Get(bus.HeaderGateway),
 		RawSequence: meta.Sequence.Stream,
 	})
 	var merr *mapping.Error
 	if errors.As(err, &merr) {
 		t.m.documents.WithLabelValues(string(kind), "dead_letter", merr.Reason).Inc()
-		return bus.Permanent(merr.Reason, err)
+		return nil, bus.Permanent(merr.Reason, err)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-
 	if res.Decision != mapping.Sync {
 		t.m.documents.WithLabelValues(string(kind), "filtered", res.Rule).Inc()
-		return nil
+		return nil, nil
 	}
-	return t.publish(ctx, kind, res)
-}
 
-// publish puts the canonical document of res on CANON.
-func (t *Transformer) publish(ctx context.Context, kind jst.Kind, res *mapping.Result) error {
 	data, err := proto.MarshalOptions{Deterministic: true}.Marshal(res.Doc)
 	if err != nil {
-		return bus.Permanent("marshal", fmt.Errorf("transformer: marshal %s: %w", res.Key, err))
+		return nil, bus.Permanent("marshal", fmt.Errorf("transformer: marshal %s: %w", res.Key, err))
 	}
 	src := source(res)
 	version := strconv.FormatInt(src.GetVersion(), 10)
-
 	hdr := nats.Header{}
 	hdr.Set(bus.HeaderDocKey, res.Key)
 	hdr.Set(bus.HeaderVersion, version)
 	hdr.Set(bus.HeaderRulesVersion, src.GetRulesVersion())
-	subject := "canon." + string(kind) + "." + subjectToken(src.GetShopId())
-	msgID := res.Key + ":" + version + ":" + res.Doc.GetContentHash()
-
-	if _, err := t.d.Publisher.Publish(ctx, subject, data, msgID, hdr); err != nil {
-		return err
-	}
-	t.m.documents.WithLabelValues(string(kind), "published", "").Inc()
-	return nil
+	return &bus.Outgoing{
+		Subject: "canon." + string(kind) + "." + subjectToken(src.GetShopId()),
+		Data:    data,
+		MsgID:   res.Key + ":" + version + ":" + res.Doc.GetContentHash(),
+		Header:  hdr,
+	}, nil
 }

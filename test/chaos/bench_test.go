@@ -56,6 +56,10 @@ func BenchmarkPipeline(b *testing.B) {
 			b.Fatal(err)
 		}
 		in0, _ := serverMessagesIn(c)
+		cpu0 := map[*proc]time.Duration{}
+		for _, p := range c.all() {
+			cpu0[p] = cpuOf(p)
+		}
 		start := time.Now()
 		c.startServices(b, true)
 		bills := waitPipeline(b, c, docs, true, 15*time.Minute)
@@ -71,6 +75,15 @@ func BenchmarkPipeline(b *testing.B) {
 			m := memoryOf(p)
 			row("memory "+p.name, "peak %.0f MiB, after drain %.0f MiB", m.peak, m.now)
 		}
+		var cpuAll time.Duration
+		for _, p := range c.all() {
+			used := cpuOf(p) - cpu0[p]
+			cpuAll += used
+			row("CPU "+p.name, "%.0f µs a document (%.1f s)",
+				float64(used.Microseconds())/float64(docs), used.Seconds())
+		}
+		row("CPU every process", "%.0f µs a document, %.2f cores busy",
+			float64(cpuAll.Microseconds())/float64(docs), cpuAll.Seconds()/elapsed.Seconds())
 		b.ReportMetric(e2e, "docs/s")
 		b.ReportMetric(e2e/bare, "ratio_to_bare")
 		b.ReportMetric(float64(in1-in0)/float64(docs), "server_msgs/doc")

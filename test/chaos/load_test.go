@@ -47,6 +47,31 @@ func memoryOf(p *proc) memory {
 	return m
 }
 
+// cpuOf is the CPU time (user and system) the process's last run has
+// used so far, read from /proc/<pid>/stat in clock ticks of 10 ms.
+func cpuOf(p *proc) time.Duration {
+	p.mu.Lock()
+	cmd := p.cmd
+	p.mu.Unlock()
+	if cmd == nil || cmd.Process == nil {
+		return 0
+	}
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", cmd.Process.Pid))
+	if err != nil {
+		return 0
+	}
+	// The fields after the command name, which is in parentheses:
+	// utime and stime are the 12th and 13th of them.
+	_, rest, _ := strings.Cut(string(b), ") ")
+	f := strings.Fields(rest)
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseInt(f[11], 10, 64)
+	s, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(u+s) * 10 * time.Millisecond
+}
+
 // serverMessagesIn reads the server's count of messages received from
 // clients (publishes, KV updates, acks and API requests).
 func serverMessagesIn(c *cluster) (int64, error) {
