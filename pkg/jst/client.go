@@ -168,30 +168,28 @@ func (c *Client) do(
 	return data, code, nil
 }
 
-// envelope is JST's response wrapper. Code and Data stay raw so that the
-// code may be a number or a string and data may be absent or null.
-type envelope struct {
-	Code json.RawMessage `json:"code"`
-	Msg  string          `json:"msg"`
-	Data json.RawMessage `json:"data"`
-}
-
-// decodeEnvelope reads the envelope of body and returns its code, message
-// and data. An error wraps ErrMalformed.
+// decodeEnvelope reads JST's response wrapper {"code","msg","data"} of
+// body and returns its code, message and data, which may be absent or
+// null; the code may be a number or a string. An error wraps ErrMalformed.
 func decodeEnvelope(body []byte) (code int, msg string, data json.RawMessage, err error) {
-	var env envelope
-	if err := json.Unmarshal(body, &env); err != nil {
+	env, err := splitObject(body)
+	if err != nil {
 		return 0, "", nil, fmt.Errorf("%w: %v", ErrMalformed, err)
 	}
-	if len(env.Code) == 0 {
+	if len(env["code"]) == 0 {
 		return 0, "", nil, fmt.Errorf("%w: no code", ErrMalformed)
 	}
 
-	code, ok, err := pageInt(env.Code)
+	code, ok, err := pageInt(env["code"])
 	if err != nil || !ok {
-		return 0, "", nil, fmt.Errorf("%w: code %s", ErrMalformed, env.Code)
+		return 0, "", nil, fmt.Errorf("%w: code %.40s", ErrMalformed, env["code"])
 	}
-	return code, env.Msg, env.Data, nil
+	if m := env["msg"]; !isNull(m) {
+		if err := json.Unmarshal(m, &msg); err != nil {
+			return 0, "", nil, fmt.Errorf("%w: msg %.40s", ErrMalformed, m)
+		}
+	}
+	return code, msg, env["data"], nil
 }
 
 // maxBody bounds the size of a response body read into memory.

@@ -176,11 +176,18 @@ func readItems[T any](
 	return inField(err, "items")
 }
 
-// loose reads the value of key into u, or skips it when u is nil.
+// loose reads the value of key into u, or skips it when u is nil. A value
+// nested too deep is a *FieldError naming key.
 func (r *jsonReader) loose(u json.Unmarshaler, key []byte) error {
 	raw, err := r.value()
-	if err != nil || u == nil {
+	if errors.Is(err, errTooDeep) {
+		return &FieldError{Field: string(key), Err: err}
+	}
+	if err != nil {
 		return err
+	}
+	if u == nil {
+		return nil
 	}
 	if err := u.UnmarshalJSON(raw); err != nil {
 		fe := &FieldError{Field: string(key), Err: err}

@@ -157,8 +157,8 @@ func parsePage(data json.RawMessage, listKey string) (*Page, error) {
 		return p, nil
 	}
 
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(data, &fields); err != nil {
+	fields, err := splitObject(data)
+	if err != nil {
 		return nil, fmt.Errorf("%w: data: %v", ErrMalformed, err)
 	}
 
@@ -180,7 +180,7 @@ func parsePage(data json.RawMessage, listKey string) (*Page, error) {
 	}
 
 	if list := fields[listKey]; !isNull(list) {
-		if err := json.Unmarshal(list, &p.Docs); err != nil {
+		if p.Docs, err = splitArray(list); err != nil {
 			return nil, fmt.Errorf("%w: %s: %v", ErrMalformed, listKey, err)
 		}
 	}

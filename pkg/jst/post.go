@@ -11,7 +11,9 @@ import (
 
 // postForm posts form to target and returns the body of a 2xx answer. name
 // labels errors: the path of the open API or the Qimen method. A status
-// outside 2xx gives an *HTTPError; transport and read failures are wrapped.
+// outside 2xx gives an *HTTPError; a body over maxBody an error wrapping
+// ErrMalformed that says so, never a body cut short; transport and read
+// failures are wrapped.
 func postForm(
 	ctx context.Context,
 	hc *http.Client,
@@ -40,9 +42,13 @@ func postForm(
 		_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10))
 		return nil, &HTTPError{Status: resp.StatusCode, Endpoint: name}
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, fmt.Errorf("jst: %s: read body: %w", name, err)
+	}
+	if len(body) > maxBody {
+		return nil, fmt.Errorf("jst: %s: %w: body over the %d MiB limit",
+			name, ErrMalformed, maxBody>>20)
 	}
 	return body, nil
 }

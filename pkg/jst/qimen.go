@@ -233,8 +233,8 @@ func decodeQimen(body []byte, listKey string) (*Page, *APIError, error) {
 	}
 
 	if data := obj["data"]; !isNull(data) {
-		raw, obj = data, nil
-		if err := json.Unmarshal(data, &obj); err != nil || obj == nil {
+		raw = data
+		if obj, err = splitObject(data); err != nil {
 			return nil, nil, fmt.Errorf("%w: data is not an object", ErrMalformed)
 		}
 	}
@@ -257,8 +257,8 @@ func decodeQimen(body []byte, listKey string) (*Page, *APIError, error) {
 // body's object when there is none, as JSON text and decoded one level,
 // and whether the wrapper itself says the call failed (error_response).
 func unwrapQimen(body []byte) (json.RawMessage, map[string]json.RawMessage, bool, error) {
-	var top map[string]json.RawMessage
-	if err := json.Unmarshal(body, &top); err != nil || top == nil {
+	top, err := splitObject(body)
+	if err != nil || isNull(body) {
 		return nil, nil, false, fmt.Errorf("%w: not a JSON object", ErrMalformed)
 	}
 
@@ -276,8 +276,8 @@ func unwrapQimen(body []byte) (json.RawMessage, map[string]json.RawMessage, bool
 		return body, top, false, nil
 	}
 
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(inner, &obj); err != nil || obj == nil {
+	obj, err := splitObject(inner)
+	if err != nil || isNull(inner) {
 		return nil, nil, false, fmt.Errorf("%w: %s is not an object", ErrMalformed, name)
 	}
 	return inner, obj, name == "error_response", nil

@@ -13,6 +13,10 @@ import (
 type jsonReader struct {
 	b []byte
 	i int
+	// anyDepth lets skip pass values nested deeper than maxDepth, for
+	// splitting a page into its documents; each document is read with the
+	// bound later, so that one nested too deep fails alone.
+	anyDepth bool
 }
 
 // maxDepth bounds the nesting of skipped values, as encoding/json does.
@@ -21,6 +25,10 @@ const maxDepth = 10000
 // errSyntax is the cause of a FieldError for a document that is not valid
 // JSON.
 var errSyntax = errors.New("malformed JSON")
+
+// errTooDeep is the cause of a FieldError for a value nested deeper than
+// maxDepth.
+var errTooDeep = fmt.Errorf("%w: nested too deep (over %d levels)", errSyntax, maxDepth)
 
 func (r *jsonReader) syntaxError() error {
 	return fmt.Errorf("%w at offset %d", errSyntax, r.i)
@@ -59,10 +67,11 @@ func (r *jsonReader) value() ([]byte, error) {
 	return r.b[start:r.i], nil
 }
 
-// skip moves past the next value, of any depth, without recursion.
+// skip moves past the next value, of any depth, without recursion. Deeper
+// than maxDepth is an error unless anyDepth is set; the open levels cost a
+// bit each.
 func (r *jsonReader) skip() error {
-	var buf [32]byte
-	closers := buf[:0]
+	var open closers
 	for {
 		switch c := r.next(); c {
 		case '{', '[':
@@ -76,10 +85,10 @@ func (r *jsonReader) skip() error {
 				r.i++
 				break
 			}
-			if len(closers) == maxDepth {
-				return fmt.Errorf("%w: nested too deep", errSyntax)
+			if open.n == maxDepth && !r.anyDepth {
+				return errTooDeep
 			}
-			closers = append(closers, c)
+			open.push(c)
 			if c == '}' {
 				if err := r.colonAfterKey(); err != nil {
 					return err
@@ -98,14 +107,14 @@ func (r *jsonReader) skip() error {
 
 		// A value ended: close what it ends, or go on to the next element.
 		for {
-			if len(closers) == 0 {
+			if open.n == 0 {
 				return nil
 			}
 			c := r.next()
-			top := closers[len(closers)-1]
+			top := open.top()
 			if c == top {
 				r.i++
-				closers = closers[:len(closers)-1]
+				open.n--
 				continue
 			}
 			if c != ',' {
@@ -120,6 +129,34 @@ func (r *jsonReader) skip() error {
 			break
 		}
 	}
+}
+
+// closers is a stack of the brackets that close the open levels of a
+// value, one bit a level: set for '}', clear for ']'.
+type closers struct {
+	bits []uint64
+	n    int
+}
+
+func (s *closers) push(c byte) {
+	w, b := s.n/64, uint(s.n%64)
+	if w == len(s.bits) {
+		s.bits = append(s.bits, 0)
+	}
+	if c == '}' {
+		s.bits[w] |= 1 << b
+	} else {
+		s.bits[w] &^= 1 << b
+	}
+	s.n++
+}
+
+func (s *closers) top() byte {
+	w, b := (s.n-1)/64, uint((s.n-1)%64)
+	if s.bits[w]>>b&1 == 1 {
+		return '}'
+	}
+	return ']'
 }
 
 // colonAfterKey reads an object key and the colon after it.

@@ -174,9 +174,12 @@ func (c *Client) send(req *http.Request, k call) ([]byte, error) {
 	}
 	defer resp.Body.Close()
 
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBody+1))
 	if err != nil {
 		return nil, c.lost(k, err)
+	}
+	if len(body) > maxBody {
+		return nil, c.lost(k, fmt.Errorf("answer over the %d MiB limit", maxBody>>20))
 	}
 	if resp.StatusCode != http.StatusOK {
 		herr := &HTTPError{Status: resp.StatusCode}
@@ -188,8 +191,9 @@ func (c *Client) send(req *http.Request, k call) ([]byte, error) {
 	return body, nil
 }
 
-// lost wraps a transport error; for a write that may have been sent it
-// also wraps ErrOutcomeUnknown. A failed dial never sent anything.
+// lost wraps a transport error or an answer that cannot be read; for a
+// write that may have been sent it also wraps ErrOutcomeUnknown. A failed
+// dial never sent anything.
 func (c *Client) lost(k call, err error) error {
 	var op *net.OpError
 	notSent := errors.As(err, &op) && op.Op == "dial"

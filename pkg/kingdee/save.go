@@ -208,8 +208,8 @@ func (c *Client) write(ctx context.Context, k call) (*wireStatus, writeResult, e
 	var env wireResult
 	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil ||
 		env.Result.ResponseStatus == nil {
-		return nil, writeResult{}, fmt.Errorf("%s: %w: answer is not a Kingdee status",
-			k.prefix(), ErrOutcomeUnknown)
+		return nil, writeResult{}, fmt.Errorf("%s: %w: answer is not a Kingdee status: %s",
+			k.prefix(), ErrOutcomeUnknown, describeBody(body))
 	}
 	res := writeResult{ID: env.Result.ID, Number: env.Result.Number}
 	return env.Result.ResponseStatus, res, nil

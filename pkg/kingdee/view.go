@@ -42,7 +42,8 @@ func (c *Client) View(ctx context.Context, formID, number string) (*Bill, error)
 	}
 	var env wireResult
 	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil {
-		return nil, fmt.Errorf("%s: answer is not a Kingdee result", k.prefix())
+		return nil, fmt.Errorf("%s: answer is not a Kingdee result: %s",
+			k.prefix(), describeBody(body))
 	}
 
 	if st := env.Result.ResponseStatus; st != nil && !st.IsSuccess {

@@ -5,7 +5,10 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
+	"unicode/utf8"
 
 	"github.com/nats-io/nats.go"
 	"github.com/orderbridge/orderbridge/pkg/bus"
@@ -15,7 +18,8 @@ import (
 
 // publishPage puts the raw documents of one page on
 // jst.raw.<kind>.<shop_id>, all at once, and waits for every ack; a
-// document the poller cannot identify is dead-lettered instead. It returns
+// document the poller cannot identify, or one larger than the server takes
+// in a message, is dead-lettered instead. It returns
 // the meta of each identified document, in page order; an error means some
 // may not be stored and the page must be read again.
 func (p *Poller) publishPage(
@@ -32,10 +36,26 @@ func (p *Poller) publishPage(
 			s.End()
 		}
 	}()
+	limit := p.nc.MaxPayload() - headerRoom
 	for _, raw := range docs {
 		meta, err := jst.ParseMeta(kind, raw)
 		if err != nil {
-			if err := p.deadLetter(ctx, mode, kind, raw, err); err != nil {
+			key := ""
+			if fe := (*jst.FieldError)(nil); errors.As(err, &fe) && fe.ID != "" {
+				key = string(kind) + "." + fe.ID
+			}
+			err = p.deadLetter(ctx, mode, kind, raw, "malformed_document", key, err)
+			if err != nil {
+				return nil, err
+			}
+			continue
+		}
+		if int64(len(raw)) > limit {
+			// Publishing it would fail on every read of this page, and no
+			// later document would ever be published: keep an excerpt.
+			err := p.deadLetter(ctx, mode, kind, excerpt(raw), "document_too_large",
+				meta.Key(), tooLarge(meta, raw, limit))
+			if err != nil {
 				return nil, err
 			}
 			continue
@@ -70,18 +90,26 @@ func (p *Poller) publishPage(
 	return metas, nil
 }
 
-// deadLetter stores a document the poller cannot identify, so that it is
-// not lost, with the reason naming the field and value, and counts it.
+// deadLetter stores a document the poller cannot publish (raw, or an
+// excerpt of it), so that it is not lost, with the reason naming the field
+// and value, and counts it. key is the document's key when it is known.
+// The dead letter has no origin subject: a redrive cannot mend it, the
+// document must be fixed at JST.
 func (p *Poller) deadLetter(
 	ctx context.Context,
 	mode string,
 	kind jst.Kind,
 	raw []byte,
+	reason, key string,
 	cause error,
 ) error {
 	sum := sha256.Sum256(raw)
-	hdr := bus.DeadLetterHeaders(nil, bus.DeadLetterInfo{
-		Stage: "poller", Class: bus.ClassPermanent, Reason: "malformed_document",
+	var orig nats.Header
+	if key != "" {
+		orig = nats.Header{bus.HeaderDocKey: []string{key}}
+	}
+	hdr := bus.DeadLetterHeaders(orig, bus.DeadLetterInfo{
+		Stage: "poller", Class: bus.ClassPermanent, Reason: reason,
 		Err: cause.Error(), Attempts: 1,
 	})
 	subject := "dlq.poller." + string(kind)
@@ -89,8 +117,50 @@ func (p *Poller) deadLetter(
 	if _, err := p.pub.Publish(ctx, subject, raw, msgID, hdr); err != nil {
 		return err
 	}
-	p.log.Warn("document dead-lettered", "kind", kind, "reason", "malformed_document",
+	p.log.Warn("document dead-lettered", "kind", kind, "reason", reason, "key", key,
 		"err", cause)
 	p.m.published.WithLabelValues(string(kind), mode, "dead_letter").Inc()
 	return nil
+}
+
+// headerRoom is what a raw document's message leaves of the server's max
+// payload for its headers (doc key, version, gateway, message id, trace).
+const headerRoom = 4 << 10
+
+// excerptLen bounds the part of a too-large document its dead letter
+// keeps.
+const excerptLen = 64 << 10
+
+// excerpt returns the first excerptLen bytes of raw, cut on a character
+// boundary.
+func excerpt(raw []byte) []byte {
+	if len(raw) <= excerptLen {
+		return raw
+	}
+	n := excerptLen
+	for n > 0 && !utf8.RuneStart(raw[n]) {
+		n--
+	}
+	return raw[:n]
+}
+
+// tooLarge is the error of a document larger than limit: it names the
+// document, its size and its largest top-level field with that field's
+// size (not its content, which may be a buyer's).
+func tooLarge(meta jst.Meta, raw []byte, limit int64) error {
+	msg := fmt.Sprintf("poller: %s: document of %d bytes is over the %d bytes a message may hold",
+		meta.Key(), len(raw), limit)
+	var fields map[string]json.RawMessage
+	if json.Unmarshal(raw, &fields) == nil {
+		name, size := "", 0
+		for k, v := range fields {
+			if len(v) > size || len(v) == size && k < name {
+				name, size = k, len(v)
+			}
+		}
+		if name != "" {
+			msg += fmt.Sprintf("; largest field %s: value of %d bytes", name, size)
+		}
+	}
+	return fmt.Errorf("%s; the dead letter keeps its first %d bytes", msg, min(len(raw), excerptLen))
 }
