@@ -33,7 +33,8 @@ func TestMain(m *testing.M) {
 }
 
 // TestChaos runs the pipeline as processes under the fault schedule, then
-// lets it drain and fails on any document posted twice or missing.
+// lets it drain and fails on any document posted twice, missing or posted
+// with the wrong content.
 func TestChaos(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs every service as a process")
@@ -98,8 +99,8 @@ func TestChaos(t *testing.T) {
 	for no, why := range o.deadLetter {
 		t.Logf("dead letter %s: %s", no, why)
 	}
-	for _, w := range o.wrongForm {
-		t.Errorf("wrong form: %s", w)
+	for _, w := range head(o.wrongContent, 20) {
+		t.Errorf("wrong content: %s", w)
 	}
 	for _, e := range o.extra {
 		t.Logf("bill with no document asking for it now: %s", e)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/nats-io/nats.go/jetstream"
@@ -12,6 +11,7 @@ import (
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/services/jstsim"
 	"github.com/orderbridge/orderbridge/services/kingdeesim"
+	"github.com/orderbridge/orderbridge/services/standalone"
 )
 
 // forms are the Kingdee forms the default rules post to.
@@ -26,18 +26,21 @@ type outcome struct {
 	missing    []string
 	deadLetter map[string]string // bill number -> reason and error
 	extra      []string          // bills no final document asks for
-	wrongForm  []string
+	// wrongContent holds what differs on bills posted once (form,
+	// materials, quantities, amounts), by standalone.CheckBill.
+	wrongContent []string
 }
 
 func (o outcome) String() string {
 	return fmt.Sprintf("documents expected %d, posted once %d, posted twice %d, "+
-		"missing %d, dead-lettered with reason %d",
-		o.expected, o.once, o.twice, len(o.missing), len(o.deadLetter))
+		"missing %d, wrong content %d, dead-lettered with reason %d",
+		o.expected, o.once, o.twice, len(o.missing), len(o.wrongContent),
+		len(o.deadLetter))
 }
 
-// expectedBills states the default rules over the JST simulator's final
-// documents: bill number -> form.
-func expectedBills(jstURL string) (map[string]string, error) {
+// expectedBills fetches the JST simulator's final documents and states
+// the default rules over them (standalone.ExpectedOf), by bill number.
+func expectedBills(jstURL string) (map[string]standalone.Expected, error) {
 	var orders []jstsim.Order
 	var afters []jstsim.AfterSale
 	if err := getJSON(jstURL+"/sim/orders", &orders); err != nil {
@@ -46,36 +49,21 @@ func expectedBills(jstURL string) (map[string]string, error) {
 	if err := getJSON(jstURL+"/sim/aftersales", &afters); err != nil {
 		return nil, err
 	}
-	out := map[string]string{}
-	for _, o := range orders {
-		if o.Status == "Sent" {
-			out["JST-"+strconv.FormatInt(o.ID, 10)] = "SAL_SaleOrder"
-		}
-	}
-	for _, a := range afters {
-		no := "JST-AS-" + strconv.FormatInt(a.ID, 10)
-		switch {
-		case (a.Type == "普通退货" || a.Type == "拒收退货") &&
-			a.Status == "Confirmed" && a.GoodStatus == "SELLER_RECEIVED":
-			out[no] = "SAL_RETURNSTOCK"
-		case a.Type == "仅退款" && a.Status == "Confirmed":
-			out[no] = "AR_REFUNDBILL"
-		}
-	}
-	return out, nil
+	return standalone.ExpectedOf(orders, afters), nil
 }
 
-// postedBills returns, by bill number, the forms of every bill Kingdee
-// holds (a number twice in the list is a duplicate).
-func postedBills(kingdeeURL string) (map[string][]string, error) {
-	out := map[string][]string{}
+// postedBills returns, by bill number, every bill Kingdee holds in the
+// forms the default rules post to (a number twice in the list is a
+// duplicate).
+func postedBills(kingdeeURL string) (map[string][]kingdeesim.StoredBill, error) {
+	out := map[string][]kingdeesim.StoredBill{}
 	for _, f := range forms {
 		var bills []kingdeesim.StoredBill
 		if err := getJSON(kingdeeURL+"/sim/bills?form="+f, &bills); err != nil {
 			return nil, err
 		}
 		for _, b := range bills {
-			out[b.BillNo] = append(out[b.BillNo], f)
+			out[b.BillNo] = append(out[b.BillNo], b)
 		}
 	}
 	return out, nil
@@ -113,17 +101,22 @@ func deadLetters(ctx context.Context, js jetstream.JetStream) (map[string]string
 	return out, nil
 }
 
-// compare builds the outcome from the three sources.
-func compare(want map[string]string, got map[string][]string, dl map[string]string) outcome {
+// compare builds the outcome from the three sources, checking the content
+// of every bill posted once.
+func compare(
+	want map[string]standalone.Expected,
+	got map[string][]kingdeesim.StoredBill,
+	dl map[string]string,
+) outcome {
 	o := outcome{expected: len(want), deadLetter: map[string]string{}}
-	for no, form := range want {
-		switch fs := got[no]; {
-		case len(fs) == 1:
+	for no, exp := range want {
+		switch bs := got[no]; {
+		case len(bs) == 1:
 			o.once++
-			if fs[0] != form {
-				o.wrongForm = append(o.wrongForm, fmt.Sprintf("%s in %s, want %s", no, fs[0], form))
+			if err := standalone.CheckBill(exp, bs[0]); err != nil {
+				o.wrongContent = append(o.wrongContent, err.Error())
 			}
-		case len(fs) > 1:
+		case len(bs) > 1:
 			o.twice++
 		case dl[no] != "":
 			o.deadLetter[no] = dl[no]
@@ -131,15 +124,20 @@ func compare(want map[string]string, got map[string][]string, dl map[string]stri
 			o.missing = append(o.missing, no)
 		}
 	}
-	for no, fs := range got {
+	for no, bs := range got {
 		if _, ok := want[no]; !ok {
+			var fs []string
+			for _, b := range bs {
+				fs = append(fs, b.FormID)
+			}
 			o.extra = append(o.extra, fmt.Sprintf("%s (%s)", no, strings.Join(fs, ",")))
-			if len(fs) > 1 {
+			if len(bs) > 1 {
 				o.twice++
 			}
 		}
 	}
 	sort.Strings(o.missing)
 	sort.Strings(o.extra)
+	sort.Strings(o.wrongContent)
 	return o
 }
