@@ -61,9 +61,28 @@ func (s *Sim) churnPages(hits []*doc, q bizQuery, now time.Time) bool {
 	return n > 0
 }
 
+// selection is the documents of kind that a query selects, in page order.
+type selection struct {
+	kind jst.Kind
+	q    bizQuery
+	hits []*doc
+}
+
+// sameSelection reports whether a and b select the same documents, pages
+// aside. Queries by ids are never taken as the same.
+func sameSelection(a, b bizQuery) bool {
+	return a.begin.Equal(b.begin) && a.end.Equal(b.end) && a.shopID == b.shopID &&
+		a.startTS == b.startTS && a.status == b.status &&
+		a.oIDs == nil && b.oIDs == nil && a.soIDs == nil && b.soIDs == nil
+}
+
 // matches returns the documents of kind that q selects, sorted as JST
-// pages them.
+// pages them. Reading a window page by page selects it once, not once a
+// page, until a document changes.
 func (st *store) matches(kind jst.Kind, q bizQuery) []*doc {
+	if l := st.last; l != nil && l.kind == kind && sameSelection(l.q, q) {
+		return l.hits
+	}
 	docs := st.inPageOrder(kind)
 	if !q.begin.IsZero() {
 		lo := sort.Search(len(docs), func(i int) bool { return !docs[i].modified.Before(q.begin) })
@@ -76,5 +95,6 @@ func (st *store) matches(kind jst.Kind, q bizQuery) []*doc {
 			hits = append(hits, d)
 		}
 	}
+	st.last = &selection{kind: kind, q: q, hits: hits}
 	return hits
 }

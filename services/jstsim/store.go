@@ -73,13 +73,16 @@ type store struct {
 	// paged holds the documents of each kind in JST's page order, built
 	// when a query needs it; any change of a modified time drops it.
 	paged map[jst.Kind][]*doc
+	// last is the selection of the last query, which the next page of
+	// the same query reuses; dropped with paged.
+	last *selection
 
 	// gen makes later changes: new documents and content changes.
 	gen *generator
 }
 
 func (st *store) index() {
-	st.paged = nil
+	st.paged, st.last = nil, nil
 	st.byID = map[jst.Kind]map[int64]*doc{
 		jst.KindOrder:     {},
 		jst.KindAfterSale: {},
@@ -112,7 +115,7 @@ func (st *store) touch(kind jst.Kind, id int64, now time.Time) bool {
 
 // bump gives d modified = now and the next row version, and renders it.
 func (st *store) bump(d *doc, now time.Time) {
-	st.paged = nil
+	st.paged, st.last = nil, nil
 	d.modified = now.In(jst.Beijing).Truncate(time.Second)
 	d.ts = st.nextTS
 	st.nextTS++
