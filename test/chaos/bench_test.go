@@ -49,11 +49,19 @@ func BenchmarkPipeline(b *testing.B) {
 		o := fastOptions(1)
 		o.idle = true
 		c := startCluster(b, scale{orders: orders, aftersales: docs - orders}, o)
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		bare, err := bareJetStream(ctx, c.js, docs, 1024)
-		cancel()
-		if err != nil {
-			b.Fatal(err)
+		// The best of three bare runs: a loaded machine can only make
+		// the ratio look better than it is, never worse.
+		var bare float64
+		var bares []string
+		for range 3 {
+			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+			r, err := bareJetStream(ctx, c.js, docs, 1024)
+			cancel()
+			if err != nil {
+				b.Fatal(err)
+			}
+			bare = max(bare, r)
+			bares = append(bares, fmt.Sprintf("%.0f", r))
 		}
 		in0, _ := serverMessagesIn(c)
 		cpu0 := map[*proc]time.Duration{}
@@ -66,7 +74,8 @@ func BenchmarkPipeline(b *testing.B) {
 		elapsed := time.Since(start)
 		in1, _ := serverMessagesIn(c)
 		e2e := float64(docs) / elapsed.Seconds()
-		row("bare JetStream publish+consume (1 KiB, ack each)", "%.0f msg/s", bare)
+		row("bare JetStream publish+consume (1 KiB, ack each)", "%.0f msg/s (best of %s)",
+			bare, strings.Join(bares, ", "))
 		row("end to end, documents polled to handled", "%.0f doc/s (%d docs, %d bills, %s)",
 			e2e, docs, bills, elapsed.Round(100*time.Millisecond))
 		row("end to end / bare JetStream", "%.3f", e2e/bare)
