@@ -3,6 +3,7 @@ package writer_test
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"syscall"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/orderbridge/orderbridge/services/kingdeesim"
 	"github.com/orderbridge/orderbridge/services/writer"
 )
@@ -37,6 +39,8 @@ var oneReplica float64
 // the whole process used while the writers ran (the machine's cores bound
 // it), x_one_replica the ratio of two replicas to one.
 func BenchmarkWriterThroughput(b *testing.B) {
+	// The collector as the writer process runs it (service.Main).
+	defer debug.SetGCPercent(debug.SetGCPercent(service.DefaultGCPercent))
 	cases := []struct {
 		name     string
 		replicas int
