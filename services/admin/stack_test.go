@@ -13,6 +13,7 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 	"github.com/orderbridge/orderbridge/pkg/embeddednats"
 	"github.com/orderbridge/orderbridge/pkg/jst"
 	"github.com/orderbridge/orderbridge/pkg/kingdee"
@@ -57,15 +58,7 @@ func newStack(t *testing.T, jopts jstsim.Options) *stack {
 		t.Fatalf("embedded NATS: %v", err)
 	}
 	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatalf("connect: %v", err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	nc, js := bustest.Connect(t, srv.ClientURL())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := bus.EnsureTopology(ctx, js, bus.Config{}); err != nil {

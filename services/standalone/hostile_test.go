@@ -12,8 +12,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/nats-io/nats.go"
-	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 	"github.com/orderbridge/orderbridge/pkg/embeddednats"
 	"github.com/orderbridge/orderbridge/services/jstsim"
 	"github.com/orderbridge/orderbridge/services/kingdeesim"
@@ -196,15 +196,7 @@ func readDLQ(t *testing.T, store string) []deadLetter {
 		t.Fatalf("restart JetStream: %v", err)
 	}
 	defer srv.Shutdown()
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := bustest.Connect(t, srv.ClientURL())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	stream, err := js.Stream(ctx, bus.StreamDLQ)

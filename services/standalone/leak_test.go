@@ -11,9 +11,9 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
+	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 	"github.com/orderbridge/orderbridge/pkg/embeddednats"
 	"github.com/orderbridge/orderbridge/pkg/service"
 	"github.com/orderbridge/orderbridge/services/jstsim"
@@ -122,15 +122,7 @@ var buyerFields = []string{"receiver_name", "receiver_mobile", "receiver_phone",
 // of its buyer fields, each with the field's name.
 func buyerValues(t *testing.T, url string) map[string]string {
 	t.Helper()
-	nc, err := nats.Connect(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, js := bustest.Connect(t, url)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	cons, err := js.OrderedConsumer(ctx, bus.StreamRaw, jetstream.OrderedConsumerConfig{})

@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/orderbridge/orderbridge/pkg/bill"
@@ -50,12 +49,7 @@ func TestFaultsThreeWriterProcesses(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, _ := jetstream.New(nc)
+	_, js := bustest.Connect(t, srv.ClientURL())
 	topo := bus.Config{AckWait: 10 * time.Second, MaxDeliver: 10}
 	if _, err := bus.EnsureTopology(context.Background(), js, topo); err != nil {
 		t.Fatal(err)

@@ -83,15 +83,7 @@ func (r *rig) config(mod func(*writer.Config)) writer.Config {
 func (r *rig) start(cfg writer.Config) (*writer.Writer, *prometheus.Registry) {
 	r.t.Helper()
 	// Each writer has a connection of its own, as a process would.
-	nc, err := nats.Connect(r.env.Server.ClientURL())
-	if err != nil {
-		r.t.Fatal(err)
-	}
-	r.t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		r.t.Fatal(err)
-	}
+	_, js := bustest.Connect(r.t, r.env.Server.ClientURL())
 	reg := prometheus.NewRegistry()
 	m := bus.NewMetrics(nil)
 	w, err := writer.New(context.Background(), cfg, writer.Deps{

@@ -64,6 +64,7 @@ func BenchmarkPipeline(b *testing.B) {
 			bares = append(bares, fmt.Sprintf("%.0f", r))
 		}
 		in0, _ := serverMessagesIn(c)
+		w0 := countWrites(context.Background(), c)
 		cpu0 := map[*proc]time.Duration{}
 		for _, p := range c.all() {
 			cpu0[p] = cpuOf(p)
@@ -73,6 +74,7 @@ func BenchmarkPipeline(b *testing.B) {
 		bills := waitPipeline(b, c, docs, true, 15*time.Minute)
 		elapsed := time.Since(start)
 		in1, _ := serverMessagesIn(c)
+		w1 := countWrites(context.Background(), c)
 		e2e := float64(docs) / elapsed.Seconds()
 		row("bare JetStream publish+consume (1 KiB, ack each)", "%.0f msg/s (best of %s)",
 			bare, strings.Join(bares, ", "))
@@ -80,6 +82,10 @@ func BenchmarkPipeline(b *testing.B) {
 			e2e, docs, bills, elapsed.Round(100*time.Millisecond))
 		row("end to end / bare JetStream", "%.3f", e2e/bare)
 		row("messages into the server per document", "%.2f", float64(in1-in0)/float64(docs))
+		per := func(n uint64) float64 { return float64(n) / float64(docs) }
+		row("JetStream writes per document", "%.2f (publishes %.2f, KV updates %.2f, acks %.2f)",
+			per(w1.total()-w0.total()), per(w1.published-w0.published),
+			per(w1.kv-w0.kv), per(w1.settled-w0.settled))
 		for _, p := range c.services() {
 			m := memoryOf(p)
 			row("memory "+p.name, "peak %.0f MiB, after drain %.0f MiB", m.peak, m.now)
@@ -96,6 +102,7 @@ func BenchmarkPipeline(b *testing.B) {
 		b.ReportMetric(e2e, "docs/s")
 		b.ReportMetric(e2e/bare, "ratio_to_bare")
 		b.ReportMetric(float64(in1-in0)/float64(docs), "server_msgs/doc")
+		b.ReportMetric(per(w1.total()-w0.total()), "js_writes/doc")
 		stopCluster(c)
 
 		// The writer alone: CANON filled first, then k replicas.

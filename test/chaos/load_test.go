@@ -72,6 +72,49 @@ func cpuOf(p *proc) time.Duration {
 	return time.Duration(u+s) * 10 * time.Millisecond
 }
 
+// jsWrites counts what the JetStream server stored or applied for the
+// pipeline: messages published to the two document streams, updates of
+// the two key-value buckets, and deliveries the two consumers settled
+// (each an ack, or a nak of a retried message).
+type jsWrites struct {
+	published, kv, settled uint64
+}
+
+func (w jsWrites) total() uint64 { return w.published + w.kv + w.settled }
+
+// countWrites reads the streams' last sequences and the consumers'
+// delivery counts.
+func countWrites(ctx context.Context, c *cluster) jsWrites {
+	last := func(name string) uint64 {
+		s, err := c.js.Stream(ctx, name)
+		if err != nil {
+			return 0
+		}
+		info, err := s.Info(ctx)
+		if err != nil {
+			return 0
+		}
+		return info.State.LastSeq
+	}
+	delivered := func(stream, name string) uint64 {
+		cons, err := c.js.Consumer(ctx, stream, name)
+		if err != nil {
+			return 0
+		}
+		info, err := cons.Info(ctx)
+		if err != nil {
+			return 0
+		}
+		return info.Delivered.Consumer
+	}
+	return jsWrites{
+		published: last(bus.StreamRaw) + last(bus.StreamCanon),
+		kv:        last("KV_"+bus.BucketLedger) + last("KV_"+bus.BucketState),
+		settled: delivered(bus.StreamRaw, bus.ConsumerTransformer) +
+			delivered(bus.StreamCanon, bus.ConsumerWriter),
+	}
+}
+
 // serverMessagesIn reads the server's count of messages received from
 // clients (publishes, KV updates, acks and API requests).
 func serverMessagesIn(c *cluster) (int64, error) {

@@ -31,25 +31,30 @@ func New(tb testing.TB, cfg bus.Config) *Env {
 	if err != nil {
 		tb.Fatalf("start embedded NATS: %v", err)
 	}
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		srv.Shutdown()
-		tb.Fatalf("connect: %v", err)
-	}
-	tb.Cleanup(func() {
-		nc.Close()
-		srv.Shutdown()
-	})
-	js, err := jetstream.New(nc)
-	if err != nil {
-		tb.Fatalf("jetstream: %v", err)
-	}
+	tb.Cleanup(srv.Shutdown)
+	nc, js := Connect(tb, srv.ClientURL())
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, err := bus.EnsureTopology(ctx, js, cfg); err != nil {
 		tb.Fatalf("EnsureTopology: %v", err)
 	}
 	return &Env{Server: srv, Conn: nc, JS: js, StoreDir: dir}
+}
+
+// Connect connects to the server at url and returns the connection and
+// its JetStream context; the connection closes when the test ends.
+func Connect(tb testing.TB, url string) (*nats.Conn, jetstream.JetStream) {
+	tb.Helper()
+	nc, err := nats.Connect(url)
+	if err != nil {
+		tb.Fatalf("connect %s: %v", url, err)
+	}
+	tb.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		tb.Fatalf("jetstream: %v", err)
+	}
+	return nc, js
 }
 
 // Settled reports whether the durable consumer has taken every message now
