@@ -65,7 +65,7 @@ func (s *Server) RedriveDeadLetters(
 	}
 	p := &adminv1.RedriveDeadLettersResponse{Id: d.ID}
 	nanos := s.d.Now().UnixNano()
-	lastSent := time.Now()
+	progress := throttle(func() { _ = out.Send(p) })
 	var opErr error
 
 	err = scan(ctx, s.d.JS, f.spec(false), func(m jetstream.Msg, meta *jetstream.MsgMetadata) bool {
@@ -88,10 +88,7 @@ func (s *Server) RedriveDeadLetters(
 			}
 		}
 		p.Redriven++
-		if time.Since(lastSent) >= progressEvery {
-			lastSent = time.Now()
-			_ = out.Send(p)
-		}
+		progress()
 		return true
 	})
 	if err == nil {

@@ -14,6 +14,18 @@ import (
 // progressEvery is how often a long action reports progress.
 const progressEvery = 200 * time.Millisecond
 
+// throttle returns a function that calls send at most once every
+// progressEvery; a long action calls it after each step.
+func throttle(send func()) func() {
+	last := time.Now()
+	return func() {
+		if time.Since(last) >= progressEvery {
+			last = time.Now()
+			send()
+		}
+	}
+}
+
 // replayDetails is what the audit trail records of a replay.
 type replayDetails struct {
 	ID      string `json:"id"`
@@ -103,7 +115,7 @@ func (s *Server) replay(
 	p := &adminv1.ReplayResponse{Id: d.ID}
 	bySubject := map[string]uint64{}
 	nanos := s.d.Now().UnixNano()
-	lastSent := time.Now()
+	progress := throttle(func() { _ = out.Send(p) })
 	var pubErr error
 
 	spec := scanSpec{Stream: d.Stream, FromSeq: d.FromSeq, ToSeq: d.ToSeq}
@@ -137,10 +149,7 @@ func (s *Server) replay(
 				}
 				p.Published++
 			}
-			if time.Since(lastSent) >= progressEvery {
-				lastSent = time.Now()
-				_ = out.Send(p)
-			}
+			progress()
 			return true
 		})
 	if err == nil {

@@ -25,13 +25,11 @@ func (c *cli) setPause(ctx context.Context, name string, paused bool, args []str
 		return usagef("%s needs a scope and a target: %s poller <shop>|all, "+
 			"or %s writer <form>|all", name, name, name)
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	res, err := c.client.SetPause(ctx, &adminv1.SetPauseRequest{
 		Scope: fs.Arg(0), Target: fs.Arg(1), Paused: paused, Reason: *reason,
@@ -63,13 +61,11 @@ func (c *cli) audit(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	res, err := c.client.ListAudit(ctx, &adminv1.ListAuditRequest{
 		Since: from, Action: *action, Limit: uint32(*limit),
@@ -98,13 +94,11 @@ func (c *cli) topology(ctx context.Context, args []string) error {
 	if err := c.parse(fs, args[1:]); err != nil {
 		return err
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	plan, err := c.client.ApplyTopology(ctx, &adminv1.ApplyTopologyRequest{DryRun: true})
 	if err != nil {

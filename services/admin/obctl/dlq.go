@@ -78,13 +78,11 @@ func (c *cli) dlqList(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	res, err := c.client.ListDeadLetters(ctx, &adminv1.ListDeadLettersRequest{
 		Filter: filter, Limit: uint32(*limit),
@@ -120,13 +118,11 @@ func (c *cli) dlqShow(ctx context.Context, args []string) error {
 	if err != nil {
 		return usagef("%q is not a DLQ sequence", fs.Arg(0))
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	res, err := c.client.GetDeadLetter(ctx, &adminv1.GetDeadLetterRequest{Seq: seq, Reveal: *reveal})
 	if err != nil {
@@ -216,13 +212,11 @@ func (c *cli) dlqPurge(ctx context.Context, args []string) error {
 		return usagef("name what to purge: sequences, --stage, --reason, --kind, " +
 			"--since/--until, or --all")
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	if !*yes {
 		n, more, err := c.countDeadLetters(ctx, filter)

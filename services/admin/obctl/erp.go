@@ -165,13 +165,11 @@ func (c *cli) preview(ctx context.Context, args []string) error {
 			return fmt.Errorf("--file: %w", err)
 		}
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	res, err := c.client.Preview(ctx, req)
 	if err != nil {

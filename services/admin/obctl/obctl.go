@@ -261,9 +261,15 @@ func (c *cli) transport() (credentials.TransportCredentials, error) {
 	return credentials.NewTLS(t), nil
 }
 
-// short bounds a command that answers at once.
-func (c *cli) short(ctx context.Context) (context.Context, context.CancelFunc) {
-	return context.WithTimeout(ctx, c.g.timeout)
+// open connects to the admin API for one command and returns ctx bounded
+// by --timeout, and the function that releases both.
+func (c *cli) open(ctx context.Context) (context.Context, func(), error) {
+	closeConn, err := c.connect()
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, c.g.timeout)
+	return ctx, func() { cancel(); closeConn() }, nil
 }
 
 // explain turns an error into a message that says what to do next.

@@ -13,13 +13,11 @@ func (c *cli) status(ctx context.Context, args []string) error {
 	if err := c.parse(fs, args); err != nil {
 		return err
 	}
-	closeConn, err := c.connect()
+	ctx, done, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
-	defer closeConn()
-	ctx, cancel := c.short(ctx)
-	defer cancel()
+	defer done()
 
 	st, err := c.client.GetStatus(ctx, &adminv1.GetStatusRequest{SkipLedger: *skipLedger})
 	if err != nil {
