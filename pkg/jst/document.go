@@ -5,7 +5,6 @@ import (
 	"errors"
 	"reflect"
 	"strconv"
-	"strings"
 )
 
 // Kind names a JST document kind. It is the kind token of subjects and keys
@@ -302,56 +301,175 @@ func describe(t reflect.Type) string {
 	return t.String()
 }
 
-// The loose fields of each document type, by their JSON names, found
-// once from the struct tags: a field added to a struct is read without
-// another list to keep in step.
-var (
-	orderFields         = indexFields[Order]()
-	orderItemFields     = indexFields[OrderItem]()
-	afterSaleFields     = indexFields[AfterSale]()
-	afterSaleItemFields = indexFields[AfterSaleItem]()
-)
-
 // field returns the loose value of key, or nil for a key Order skips.
-func (o *Order) field(key []byte) json.Unmarshaler { return orderFields.of(o, key) }
+func (o *Order) field(key []byte) json.Unmarshaler {
+	switch string(key) {
+	case "o_id":
+		return &o.OID
+	case "so_id":
+		return &o.SoID
+	case "shop_id":
+		return &o.ShopID
+	case "shop_name":
+		return &o.ShopName
+	case "co_id":
+		return &o.CoID
+	case "type":
+		return &o.Type
+	case "status":
+		return &o.Status
+	case "shop_status":
+		return &o.ShopStatus
+	case "order_date":
+		return &o.OrderDate
+	case "created":
+		return &o.Created
+	case "modified":
+		return &o.Modified
+	case "pay_date":
+		return &o.PayDate
+	case "send_date":
+		return &o.SendDate
+	case "pay_amount":
+		return &o.PayAmount
+	case "paid_amount":
+		return &o.PaidAmount
+	case "freight":
+		return &o.Freight
+	case "free_amount":
+		return &o.FreeAmount
+	case "l_id":
+		return &o.LID
+	case "logistics_company":
+		return &o.LogisticsCompany
+	case "wms_co_id":
+		return &o.WmsCoID
+	case "ts":
+		return &o.Ts
+	}
+	return nil
+}
 
 // field returns the loose value of key, or nil for a key OrderItem skips.
-func (it *OrderItem) field(key []byte) json.Unmarshaler { return orderItemFields.of(it, key) }
+func (it *OrderItem) field(key []byte) json.Unmarshaler {
+	switch string(key) {
+	case "oi_id":
+		return &it.OIID
+	case "outer_oi_id":
+		return &it.OuterOIID
+	case "sku_id":
+		return &it.SkuID
+	case "shop_sku_id":
+		return &it.ShopSkuID
+	case "i_id":
+		return &it.IID
+	case "name":
+		return &it.Name
+	case "properties_value":
+		return &it.PropertiesValue
+	case "qty":
+		return &it.Qty
+	case "price":
+		return &it.Price
+	case "base_price":
+		return &it.BasePrice
+	case "amount":
+		return &it.Amount
+	case "is_gift":
+		return &it.IsGift
+	case "refund_status":
+		return &it.RefundStatus
+	case "sku_type":
+		return &it.SkuType
+	}
+	return nil
+}
 
 // field returns the loose value of key, or nil for a key AfterSale skips.
-func (a *AfterSale) field(key []byte) json.Unmarshaler { return afterSaleFields.of(a, key) }
+func (a *AfterSale) field(key []byte) json.Unmarshaler {
+	switch string(key) {
+	case "as_id":
+		return &a.ASID
+	case "outer_as_id":
+		return &a.OuterASID
+	case "o_id":
+		return &a.OID
+	case "so_id":
+		return &a.SoID
+	case "as_date":
+		return &a.ASDate
+	case "created":
+		return &a.Created
+	case "modified":
+		return &a.Modified
+	case "confirm_date":
+		return &a.ConfirmDate
+	case "type":
+		return &a.Type
+	case "status":
+		return &a.Status
+	case "shop_status":
+		return &a.ShopStatus
+	case "good_status":
+		return &a.GoodStatus
+	case "order_status":
+		return &a.OrderStatus
+	case "refund":
+		return &a.Refund
+	case "payment":
+		return &a.Payment
+	case "freight":
+		return &a.Freight
+	case "warehouse":
+		return &a.Warehouse
+	case "wms_co_id":
+		return &a.WmsCoID
+	case "wh_id":
+		return &a.WhID
+	case "shop_id":
+		return &a.ShopID
+	case "l_id":
+		return &a.LID
+	case "logistics_company":
+		return &a.LogisticsCompany
+	case "ts":
+		return &a.Ts
+	}
+	return nil
+}
 
 // field returns the loose value of key, or nil for a key AfterSaleItem
 // skips.
 func (it *AfterSaleItem) field(key []byte) json.Unmarshaler {
-	return afterSaleItemFields.of(it, key)
-}
-
-// fieldIndex maps the JSON names of a struct's loose fields (those whose
-// pointer is a json.Unmarshaler) to their field indexes.
-type fieldIndex[T any] map[string]int
-
-// indexFields builds the fieldIndex of struct type T from its json tags.
-func indexFields[T any]() fieldIndex[T] {
-	t := reflect.TypeFor[T]()
-	unmarshaler := reflect.TypeFor[json.Unmarshaler]()
-	idx := fieldIndex[T]{}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
-		if name != "" && name != "-" && reflect.PointerTo(f.Type).Implements(unmarshaler) {
-			idx[name] = i
-		}
+	switch string(key) {
+	case "asi_id":
+		return &it.ASIID
+	case "outer_oi_id":
+		return &it.OuterOIID
+	case "sku_id":
+		return &it.SkuID
+	case "shop_sku_id":
+		return &it.ShopSkuID
+	case "i_id":
+		return &it.IID
+	case "name":
+		return &it.Name
+	case "properties_value":
+		return &it.PropertiesValue
+	case "qty":
+		return &it.Qty
+	case "r_qty":
+		return &it.RQty
+	case "defective_qty":
+		return &it.DefectiveQty
+	case "price":
+		return &it.Price
+	case "amount":
+		return &it.Amount
+	case "type":
+		return &it.Type
+	case "receive_date":
+		return &it.ReceiveDate
 	}
-	return idx
-}
-
-// of returns the field of v named key, or nil when v has no loose field
-// of that name.
-func (idx fieldIndex[T]) of(v *T, key []byte) json.Unmarshaler {
-	i, ok := idx[string(key)]
-	if !ok {
-		return nil
-	}
-	return reflect.ValueOf(v).Elem().Field(i).Addr().Interface().(json.Unmarshaler)
+	return nil
 }
