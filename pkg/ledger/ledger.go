@@ -113,10 +113,8 @@ func (l *Ledger) Get(ctx context.Context, key string) (Entry, uint64, error) {
 // none) and returns the new revision. It returns an error wrapping
 // ErrConflict when another write came first.
 func (l *Ledger) Put(ctx context.Context, key string, e Entry, rev uint64) (uint64, error) {
-	b, err := json.Marshal(e)
-	if err != nil {
-		return 0, fmt.Errorf("ledger: encode %s: %w", key, err)
-	}
+	b := e.appendJSON(make([]byte, 0, 256))
+	var err error
 	if rev == 0 {
 		rev, err = l.kv.Create(ctx, key, b)
 	} else {
