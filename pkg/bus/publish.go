@@ -49,6 +49,9 @@ type Outgoing struct {
 	Data    []byte
 	MsgID   string
 	Header  nats.Header
+	// Opts are further publish options, such as an expected last
+	// sequence for a compare-and-set.
+	Opts []jetstream.PublishOpt
 }
 
 func (o Outgoing) message() (*nats.Msg, []jetstream.PublishOpt) {
@@ -63,7 +66,7 @@ func (o Outgoing) message() (*nats.Msg, []jetstream.PublishOpt) {
 	if o.MsgID != "" {
 		opts = append(opts, jetstream.WithMsgID(o.MsgID))
 	}
-	return msg, opts
+	return msg, append(opts, o.Opts...)
 }
 
 // PublishAll publishes msgs one after the other without waiting in
@@ -74,53 +77,72 @@ func (o Outgoing) message() (*nats.Msg, []jetstream.PublishOpt) {
 // under the same ids is safe. Waiting ends with ctx, or after AckTimeout
 // without an ack.
 func (p *Publisher) PublishAll(ctx context.Context, msgs []Outgoing) ([]*jetstream.PubAck, error) {
-	futures := make([]jetstream.PubAckFuture, len(msgs))
-	acks := make([]*jetstream.PubAck, len(msgs))
-	timeout := time.NewTimer(AckTimeout)
-	defer timeout.Stop()
+	acks, errs := PublishEach(ctx, p.js, msgs)
 	var first error
-	waited := 0
-	await := func() error {
-		i := waited
-		waited++
-		var err error
-		select {
-		case acks[i] = <-futures[i].Ok():
-			timeout.Reset(AckTimeout)
-		case err = <-futures[i].Err():
-		case <-ctx.Done():
-			return fmt.Errorf("bus: publish %s: %w", msgs[i].Subject, ctx.Err())
-		case <-timeout.C:
-			return fmt.Errorf("bus: publish %s: no ack within %s", msgs[i].Subject, AckTimeout)
-		}
-		if _, err = p.count(msgs[i].Subject, acks[i], err); err != nil && first == nil {
+	for i := range msgs {
+		_, err := p.count(msgs[i].Subject, acks[i], errs[i])
+		if err != nil && first == nil {
 			first = err
-		}
-		return nil
-	}
-	for i, o := range msgs {
-		if i-waited >= publishWindow {
-			if err := await(); err != nil {
-				return nil, err
-			}
-		}
-		msg, opts := o.message()
-		f, err := p.js.PublishMsgAsync(msg, opts...)
-		if err != nil {
-			_, err = p.count(o.Subject, nil, err)
-			return nil, err
-		}
-		futures[i] = f
-	}
-	for waited < len(msgs) {
-		if err := await(); err != nil {
-			return nil, err
 		}
 	}
 	if first != nil {
 		return nil, first
 	}
 	return acks, nil
+}
+
+// PublishEach publishes msgs on js as PublishAll does and returns each
+// message's ack or error, in the order of msgs, so that a caller can tell
+// which were refused (a compare-and-set that lost, for one). Messages not
+// answered when ctx ends or AckTimeout passes get that error.
+func PublishEach(ctx context.Context, js jetstream.JetStream, msgs []Outgoing) ([]*jetstream.PubAck, []error) {
+	futures := make([]jetstream.PubAckFuture, len(msgs))
+	acks := make([]*jetstream.PubAck, len(msgs))
+	errs := make([]error, len(msgs))
+	timeout := time.NewTimer(AckTimeout)
+	defer timeout.Stop()
+	var stop error // ends every wait once set
+	waited := 0
+	await := func() {
+		i := waited
+		waited++
+		if futures[i] == nil {
+			return
+		}
+		if stop != nil {
+			errs[i] = stop
+			return
+		}
+		select {
+		case acks[i] = <-futures[i].Ok():
+			timeout.Reset(AckTimeout)
+		case errs[i] = <-futures[i].Err():
+		case <-ctx.Done():
+			stop = ctx.Err()
+		case <-timeout.C:
+			stop = fmt.Errorf("no ack within %s", AckTimeout)
+		}
+		if stop != nil {
+			errs[i] = stop
+		}
+	}
+	for i, o := range msgs {
+		if i-waited >= publishWindow {
+			await()
+		}
+		if stop != nil {
+			errs[i] = stop
+			continue
+		}
+		msg, opts := o.message()
+		if futures[i], errs[i] = js.PublishMsgAsync(msg, opts...); errs[i] != nil {
+			futures[i] = nil
+		}
+	}
+	for waited < len(msgs) {
+		await()
+	}
+	return acks, errs
 }
 
 // publishWindow is how many messages PublishAll has unacked at most, well

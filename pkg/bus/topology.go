@@ -49,7 +49,11 @@ type Config struct {
 	MaxDeliver int
 	// AckWait is the consumers' ack wait (default 2m).
 	AckWait time.Duration
-	// MaxAckPending bounds unacknowledged messages per consumer (default 1000).
+	// MaxAckPending bounds unacknowledged messages per consumer, across
+	// all its replicas (default 8192). A writer holds up to twice
+	// WRITER_CONCURRENCY batches of WRITER_BATCH_SIZE (800 at the
+	// defaults), so the default lets about ten busy writers share the
+	// consumer; below what the replicas hold, replicas add nothing.
 	MaxAckPending int
 }
 
@@ -80,7 +84,7 @@ func (c Config) WithDefaults() Config {
 		c.AckWait = 2 * time.Minute
 	}
 	if c.MaxAckPending == 0 {
-		c.MaxAckPending = 1000
+		c.MaxAckPending = 8192
 	}
 	return c
 }

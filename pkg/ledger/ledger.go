@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/orderbridge/orderbridge/pkg/bus"
 )
 
 // ErrConflict means the entry changed since it was read: another writer
@@ -78,18 +80,21 @@ func (e Entry) Holds(version int64, hash string, want State) bool {
 // Ledger reads and writes entries in the ob-ledger bucket.
 type Ledger struct {
 	kv jetstream.KeyValue
+	// js, when set (Open), sends the writes of PutAll together.
+	js jetstream.JetStream
 }
 
 // New returns a Ledger on kv.
 func New(kv jetstream.KeyValue) *Ledger { return &Ledger{kv: kv} }
 
-// Open returns a Ledger on the named bucket.
+// Open returns a Ledger on the named bucket, which writes batches of
+// entries together (PutAll).
 func Open(ctx context.Context, js jetstream.JetStream, bucket string) (*Ledger, error) {
 	kv, err := js.KeyValue(ctx, bucket)
 	if err != nil {
 		return nil, fmt.Errorf("ledger: open %s: %w", bucket, err)
 	}
-	return New(kv), nil
+	return &Ledger{kv: kv, js: js}, nil
 }
 
 // Get returns the entry of key and its revision; revision 0 and a zero
@@ -127,6 +132,52 @@ func (l *Ledger) Put(ctx context.Context, key string, e Entry, rev uint64) (uint
 		return 0, fmt.Errorf("ledger: put %s: %w", key, err)
 	}
 	return rev, nil
+}
+
+// Write is one conditional write of PutAll: Entry as Key's entry if its
+// revision is still Rev (0: if there is none).
+type Write struct {
+	Key   string
+	Entry Entry
+	Rev   uint64
+}
+
+// PutAll makes every write of ws as Put does, but sends them together and
+// then waits for every answer, so that a batch of entries costs about one
+// round trip. It returns the new revision and the error of each write, in
+// the order of ws; an error wraps ErrConflict when another write came
+// first. Entries are never deleted from the bucket, so "no entry" is "no
+// message under the key", which is what revision 0 asks.
+func (l *Ledger) PutAll(ctx context.Context, ws []Write) ([]uint64, []error) {
+	revs := make([]uint64, len(ws))
+	errs := make([]error, len(ws))
+	if l.js == nil {
+		for i, w := range ws {
+			revs[i], errs[i] = l.Put(ctx, w.Key, w.Entry, w.Rev)
+		}
+		return revs, errs
+	}
+	prefix := "$KV." + l.kv.Bucket() + "."
+	msgs := make([]bus.Outgoing, len(ws))
+	for i, w := range ws {
+		msgs[i] = bus.Outgoing{
+			Subject: prefix + w.Key,
+			Data:    w.Entry.appendJSON(make([]byte, 0, 256)),
+			Opts:    []jetstream.PublishOpt{jetstream.WithExpectLastSequencePerSubject(w.Rev)},
+		}
+	}
+	acks, perrs := bus.PublishEach(ctx, l.js, msgs)
+	for i, w := range ws {
+		switch err := perrs[i]; {
+		case isConflict(err):
+			errs[i] = fmt.Errorf("ledger: put %s: %w", w.Key, ErrConflict)
+		case err != nil:
+			errs[i] = fmt.Errorf("ledger: put %s: %w", w.Key, err)
+		default:
+			revs[i] = acks[i].Sequence
+		}
+	}
+	return revs, errs
 }
 
 func isConflict(err error) bool {

@@ -89,3 +89,45 @@ func TestClaimLifecycle(t *testing.T) {
 		})
 	}
 }
+
+// TestPutAllIsCompareAndSetPerWrite sends creates and updates together:
+// each succeeds or conflicts on its own, and what succeeded reads back.
+func TestPutAllIsCompareAndSetPerWrite(t *testing.T) {
+	env := bustest.New(t, bus.Config{})
+	ctx := context.Background()
+	l, err := ledger.Open(ctx, env.JS, bus.BucketLedger)
+	if err != nil {
+		t.Fatal(err)
+	}
+	taken, err := l.Put(ctx, "order.2", ledger.Entry{State: ledger.Claimed, Owner: "other"}, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	saved := ledger.Entry{State: ledger.Saved, BillNo: "JST-1", FID: 9, Version: 2, Hash: "h"}
+	ws := []ledger.Write{
+		{Key: "order.1", Entry: saved},                   // new: created
+		{Key: "order.2", Entry: saved},                   // exists: conflict
+		{Key: "order.2", Entry: saved, Rev: taken},       // at its revision: updated
+		{Key: "order.3", Entry: saved, Rev: taken + 100}, // no such revision: conflict
+	}
+	revs, errs := l.PutAll(ctx, ws)
+	wantConflict := []bool{false, true, false, true}
+	for i, want := range wantConflict {
+		if got := errors.Is(errs[i], ledger.ErrConflict); got != want || (!want && errs[i] != nil) {
+			t.Errorf("write %d (%s at %d): err = %v, want conflict %v", i, ws[i].Key, ws[i].Rev, errs[i], want)
+		}
+		if !want && revs[i] == 0 {
+			t.Errorf("write %d: revision 0, want the new one", i)
+		}
+	}
+	for _, key := range []string{"order.1", "order.2"} {
+		got, rev, err := l.Get(ctx, key)
+		if err != nil || !got.Holds(2, "h", ledger.Saved) || got.FID != 9 {
+			t.Errorf("Get(%s) = %+v at %d, %v; want the saved entry", key, got, rev, err)
+		}
+	}
+	if _, rev, _ := l.Get(ctx, "order.3"); rev != 0 {
+		t.Errorf("order.3 has revision %d, want none", rev)
+	}
+}

@@ -42,8 +42,9 @@ func LoadNATS(e *Env) NATSConfig {
 // LoadTopology reads STREAM_REPLICAS and RAW_MAX_AGE into a bus.Config.
 func LoadTopology(e *Env) bus.Config {
 	return bus.Config{
-		Replicas:  e.Int("STREAM_REPLICAS", 1),
-		RawMaxAge: e.Duration("RAW_MAX_AGE", 30*24*time.Hour),
+		Replicas:      e.Int("STREAM_REPLICAS", 1),
+		RawMaxAge:     e.Duration("RAW_MAX_AGE", 30*24*time.Hour),
+		MaxAckPending: e.Int("MAX_ACK_PENDING", 8192),
 	}.WithDefaults()
 }
 

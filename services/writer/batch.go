@@ -2,6 +2,7 @@ package writer
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -148,10 +149,16 @@ func (w *Writer) collapse(jobs []*job) {
 	}
 }
 
-// claimAll claims the ledger entries of jobs concurrently, ending those
-// that need no write, wait for another writer, or may not be written.
+// claimAll claims the ledger entries of jobs, ending those that need no
+// write, wait for another writer, or may not be written. A document with
+// no entry yet, the common case, is claimed by one create sent with the
+// others of the batch; the rest are read and claimed one by one,
+// concurrently.
 func (w *Writer) claimAll(ctx context.Context, jobs []*job) {
-	var wg sync.WaitGroup
+	now := w.d.Now()
+	expiry := now.Add(w.cfg.ClaimTTL)
+	var todo []*job
+	var ws []ledger.Write
 	for _, j := range jobs {
 		if j.done {
 			continue
@@ -163,7 +170,24 @@ func (w *Writer) claimAll(ctx context.Context, jobs []*job) {
 				fmt.Errorf("writer: %s: form %s is paused", j.key, form)))
 			continue
 		}
-		wg.Go(func() { w.claim(ctx, j) })
+		fresh := ledger.Entry{}.Claim(w.id, expiry, j.version, j.hash)
+		fresh.Form, fresh.BillNo, fresh.Updated = form, j.bill.BillNo, now
+		todo = append(todo, j)
+		ws = append(ws, ledger.Write{Key: j.key, Entry: fresh})
+	}
+	revs, errs := w.ledger.PutAll(ctx, ws)
+
+	var wg sync.WaitGroup
+	for i, j := range todo {
+		switch err := errs[i]; {
+		case err == nil:
+			w.m.ledger.WithLabelValues(string(ledger.Claimed)).Inc()
+			j.cur, j.rev = ws[i].Entry, revs[i]
+		case errors.Is(err, ledger.ErrConflict):
+			wg.Go(func() { w.claimExisting(ctx, j, now, expiry) })
+		default:
+			w.retry(j, err)
+		}
 	}
 	wg.Wait()
 }

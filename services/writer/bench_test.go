@@ -23,7 +23,7 @@ const (
 	benchBatch       = 50
 	benchConcurrency = 8
 	// benchDocs are the documents of one benchmark op.
-	benchDocs = 8000
+	benchDocs = 24000
 )
 
 // oneReplica is the Save-only throughput of one replica, for the ratio

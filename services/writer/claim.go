@@ -25,27 +25,11 @@ func (w *Writer) target() ledger.State {
 	return ledger.Saved
 }
 
-// claim takes j's ledger entry for this writer, or ends j when it needs
-// no write (a duplicate or stale version), must wait for another writer's
-// live claim, or may not be written (changed after audit). A document
-// with no entry yet is claimed in one round trip.
-func (w *Writer) claim(ctx context.Context, j *job) {
-	now := w.d.Now()
-	expiry := now.Add(w.cfg.ClaimTTL)
-
-	fresh := ledger.Entry{}.Claim(w.id, expiry, j.version, j.hash)
-	fresh.Form, fresh.BillNo, fresh.Updated = j.bill.FormID, j.bill.BillNo, now
-	rev, err := w.ledger.Put(ctx, j.key, fresh, 0)
-	if err == nil {
-		w.m.ledger.WithLabelValues(string(ledger.Claimed)).Inc()
-		j.cur, j.rev = fresh, rev
-		return
-	}
-	if !errors.Is(err, ledger.ErrConflict) {
-		w.retry(j, err)
-		return
-	}
-
+// claimExisting takes j's ledger entry when one exists already (a create
+// in claimAll found it), or ends j when it needs no write (a duplicate or
+// stale version), must wait for another writer's live claim, or may not be
+// written (changed after audit).
+func (w *Writer) claimExisting(ctx context.Context, j *job, now, expiry time.Time) {
 	prev, rev, err := w.ledger.Get(ctx, j.key)
 	if err != nil {
 		w.retry(j, err)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/pkg/kingdee"
@@ -154,40 +153,44 @@ func (w *Writer) operateOnce(
 // its claim left to expire. onOK runs for each job recorded.
 func (w *Writer) recordAll(ctx context.Context, jobs []*job, state ledger.State, onOK func(*job)) {
 	last := state == w.target()
-	var wg sync.WaitGroup
+	now := w.d.Now()
+	var todo []*job
+	var ws []ledger.Write
 	for _, j := range jobs {
 		if j.done {
 			continue
 		}
-		wg.Go(func() {
-			now := w.d.Now()
-			e := ledger.Entry{
-				State: state, Form: j.bill.FormID, BillNo: firstOf(j.number, j.bill.BillNo),
-				FID: j.fid, Version: j.version, Hash: j.hash, Updated: now,
-			}
-			if !last {
-				e.Owner, e.Expiry = w.id, now.Add(w.cfg.ClaimTTL)
-			}
-			rev, err := w.ledger.Put(ctx, j.key, e, j.rev)
-			if errors.Is(err, ledger.ErrConflict) {
-				err = bus.RetryAfter(conflictDelay, err)
-			}
-			if err != nil {
-				w.m.doc(j.bill.FormID, "retry")
-				j.finish(err)
-				return
-			}
-			w.m.ledger.WithLabelValues(string(state)).Inc()
-			j.cur, j.rev = e, rev
-			if onOK != nil {
-				onOK(j)
-			}
-			if last {
-				j.finish(nil)
-			}
-		})
+		e := ledger.Entry{
+			State: state, Form: j.bill.FormID, BillNo: firstOf(j.number, j.bill.BillNo),
+			FID: j.fid, Version: j.version, Hash: j.hash, Updated: now,
+		}
+		if !last {
+			e.Owner, e.Expiry = w.id, now.Add(w.cfg.ClaimTTL)
+		}
+		todo = append(todo, j)
+		ws = append(ws, ledger.Write{Key: j.key, Entry: e, Rev: j.rev})
 	}
-	wg.Wait()
+	revs, errs := w.ledger.PutAll(ctx, ws)
+
+	for i, j := range todo {
+		err := errs[i]
+		if errors.Is(err, ledger.ErrConflict) {
+			err = bus.RetryAfter(conflictDelay, err)
+		}
+		if err != nil {
+			w.m.doc(j.bill.FormID, "retry")
+			j.finish(err)
+			continue
+		}
+		w.m.ledger.WithLabelValues(string(state)).Inc()
+		j.cur, j.rev = ws[i].Entry, revs[i]
+		if onOK != nil {
+			onOK(j)
+		}
+		if last {
+			j.finish(nil)
+		}
+	}
 }
 
 // fail ends a claimed job with err. A permanent failure is recorded on
