@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strings"
 )
 
 // Kingdee MsgCodes the Sim answers with.
@@ -97,48 +98,57 @@ func sessionLostAnswer() statusOnly {
 	return wrapStatus(failure(codeSessionLost, msg(nil, textSessionLost, 0)))
 }
 
-// rawRequest is a DynamicFormService body in either of its forms:
-// {"formid":..,"data":..} or {"parameters":[formid, data]}.
-type rawRequest struct {
-	FormID     string            `json:"formid"`
-	Data       json.RawMessage   `json:"data"`
-	Parameters []json.RawMessage `json:"parameters"`
-}
-
 var errBadBody = errors.New("request body is not a WebAPI request")
 
-// decodeRequest returns the form id and the data object of a body. Data
-// may be an object or a string holding one, as some SDKs send it.
+// decodeRequest returns the form id and the data object of a
+// DynamicFormService body in either of its forms, {"formid":..,"data":..}
+// or {"parameters":[formid, data]}, reading the body once. Data may be an
+// object or a string holding one, as some SDKs send it. Keys match as
+// encoding/json matches struct fields: without regard to case.
 func decodeRequest(body []byte) (string, map[string]any, error) {
-	var req rawRequest
-	if err := json.Unmarshal(body, &req); err != nil {
-		return "", nil, errBadBody
-	}
-	data := req.Data
-	switch len(req.Parameters) {
-	case 0:
-	case 1:
-		data = req.Parameters[0]
-	default:
-		if err := json.Unmarshal(req.Parameters[0], &req.FormID); err != nil {
-			return "", nil, errBadBody
-		}
-		data = req.Parameters[1]
-	}
-
-	data = bytes.TrimSpace(data)
-	if len(data) > 0 && data[0] == '"' {
-		var s string
-		if err := json.Unmarshal(data, &s); err != nil {
-			return "", nil, errBadBody
-		}
-		data = []byte(s)
-	}
-	obj, err := decodeObject(data)
+	req, err := decodeObject(body)
 	if err != nil {
 		return "", nil, errBadBody
 	}
-	return req.FormID, obj, nil
+	var formID, data, params any
+	for k, v := range req {
+		switch strings.ToLower(k) {
+		case "formid":
+			formID = v
+		case "data":
+			data = v
+		case "parameters":
+			params = v
+		}
+	}
+	if params != nil {
+		ps, ok := params.([]any)
+		if !ok {
+			return "", nil, errBadBody
+		}
+		switch len(ps) {
+		case 0:
+		case 1:
+			data = ps[0]
+		default:
+			formID, data = ps[0], ps[1]
+		}
+	}
+	id, ok := formID.(string)
+	if formID != nil && !ok {
+		return "", nil, errBadBody
+	}
+	switch d := data.(type) {
+	case map[string]any:
+		return id, d, nil
+	case string:
+		obj, err := decodeObject([]byte(d))
+		if err != nil {
+			return "", nil, errBadBody
+		}
+		return id, obj, nil
+	}
+	return "", nil, errBadBody
 }
 
 // decodeObject decodes a JSON object keeping numbers exact.
