@@ -9,9 +9,11 @@
 // Config.Concurrency calls to Kingdee are in flight, so that one batch's
 // ledger work overlaps another's call. Of several versions of one document
 // in a batch only the newest is posted; the others are acked as stale. The
-// documents of a batch are claimed concurrently, saved with one BatchSave
-// per form (each model's outcome read by DIndex), recorded, then submitted
-// and audited with one call per form and step, by Numbers.
+// documents of a batch are claimed together (one create each, sent at once;
+// an entry that exists is read and claimed on its own), saved with one
+// BatchSave per form (each model's outcome read by DIndex), recorded
+// together, then submitted and audited with one call per form and step, by
+// Numbers.
 //
 // # Exactly once
 //

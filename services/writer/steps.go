@@ -147,10 +147,11 @@ func (w *Writer) operateOnce(
 	return ok, again
 }
 
-// recordAll records, concurrently, the bills of jobs in state with the
-// content each job holds. The claim is kept while steps follow and
-// released with the last; a job whose record fails ends with that error,
-// its claim left to expire. onOK runs for each job recorded.
+// recordAll records the bills of jobs in state with the content each job
+// holds, all entries sent at once (ledger.PutAll). The claim is kept while
+// steps follow and released with the last; a job whose record fails ends
+// with that error, its claim left to expire. onOK runs for each job
+// recorded.
 func (w *Writer) recordAll(ctx context.Context, jobs []*job, state ledger.State, onOK func(*job)) {
 	last := state == w.target()
 	now := w.d.Now()
