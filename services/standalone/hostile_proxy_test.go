@@ -132,10 +132,7 @@ func (p *jstProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 
-	req, _ := http.NewRequestWithContext(r.Context(), r.Method, p.target+r.URL.RequestURI(),
-		bytes.NewReader(body))
-	req.Header = r.Header.Clone()
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := forward(r, p.target, body)
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadGateway)
 		return
@@ -249,10 +246,7 @@ func (p *kingdeeProxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	p.mu.Unlock()
 
 	if !spoil || ans.forward {
-		req, _ := http.NewRequestWithContext(r.Context(), r.Method,
-			p.target+r.URL.RequestURI(), bytes.NewReader(body))
-		req.Header = r.Header.Clone()
-		resp, err := http.DefaultClient.Do(req)
+		resp, err := forward(r, p.target, body)
 		if err != nil {
 			http.Error(w, err.Error(), http.StatusBadGateway)
 			return
@@ -295,4 +289,15 @@ func newProxy(t *testing.T, h http.Handler) string {
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv.URL
+}
+
+// forward sends r, with body, to the same path at target.
+func forward(r *http.Request, target string, body []byte) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(r.Context(), r.Method, target+r.URL.RequestURI(),
+		bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header = r.Header.Clone()
+	return http.DefaultClient.Do(req)
 }

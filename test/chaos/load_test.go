@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	"github.com/orderbridge/orderbridge/pkg/bus/bustest"
 )
@@ -85,27 +86,12 @@ func (w jsWrites) total() uint64 { return w.published + w.kv + w.settled }
 // countWrites reads the streams' last sequences and the consumers'
 // delivery counts.
 func countWrites(ctx context.Context, c *cluster) jsWrites {
-	last := func(name string) uint64 {
-		s, err := c.js.Stream(ctx, name)
-		if err != nil {
-			return 0
-		}
-		info, err := s.Info(ctx)
-		if err != nil {
-			return 0
-		}
-		return info.State.LastSeq
-	}
+	last := func(name string) uint64 { return streamState(ctx, c, name).LastSeq }
 	delivered := func(stream, name string) uint64 {
-		cons, err := c.js.Consumer(ctx, stream, name)
-		if err != nil {
-			return 0
+		if info := consumerInfo(ctx, c, stream, name); info != nil {
+			return info.Delivered.Consumer
 		}
-		info, err := cons.Info(ctx)
-		if err != nil {
-			return 0
-		}
-		return info.Delivered.Consumer
+		return 0
 	}
 	return jsWrites{
 		published: last(bus.StreamRaw) + last(bus.StreamCanon),
@@ -131,15 +117,34 @@ func serverMessagesIn(c *cluster) (int64, error) {
 
 // streamMessages is the number of messages a stream holds.
 func streamMessages(ctx context.Context, c *cluster, name string) uint64 {
+	return streamState(ctx, c, name).Msgs
+}
+
+// streamState is the state of a stream, zero when it cannot be read.
+func streamState(ctx context.Context, c *cluster, name string) jetstream.StreamState {
 	s, err := c.js.Stream(ctx, name)
 	if err != nil {
-		return 0
+		return jetstream.StreamState{}
 	}
 	info, err := s.Info(ctx)
 	if err != nil {
-		return 0
+		return jetstream.StreamState{}
 	}
-	return info.State.Msgs
+	return info.State
+}
+
+// consumerInfo describes a durable consumer, or is nil when it cannot be
+// read.
+func consumerInfo(ctx context.Context, c *cluster, stream, name string) *jetstream.ConsumerInfo {
+	cons, err := c.js.Consumer(ctx, stream, name)
+	if err != nil {
+		return nil
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return nil
+	}
+	return info
 }
 
 // waitPipeline waits until the raw stream holds docs documents, both
@@ -187,12 +192,8 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 // consumerPending describes how much a durable consumer has still to take
 // and to acknowledge, for progress lines.
 func consumerPending(ctx context.Context, c *cluster, stream, name string) string {
-	cons, err := c.js.Consumer(ctx, stream, name)
-	if err != nil {
-		return "unknown"
-	}
-	info, err := cons.Info(ctx)
-	if err != nil {
+	info := consumerInfo(ctx, c, stream, name)
+	if info == nil {
 		return "unknown"
 	}
 	return fmt.Sprintf("%d+%d unacked", info.NumPending, info.NumAckPending)
