@@ -19,9 +19,10 @@ import (
 // publishPage puts the raw documents of one page on
 // jst.raw.<kind>.<shop_id>, all at once, and waits for every ack; a
 // document the poller cannot identify, or one larger than the server takes
-// in a message, is dead-lettered instead. It returns
-// the meta of each identified document, in page order; an error means some
-// may not be stored and the page must be read again.
+// in a message, is dead-lettered instead. It returns the meta of each
+// identified document (published or dead-lettered as too large), in page
+// order; an error means some may not be stored and the page must be read
+// again.
 func (p *Poller) publishPage(
 	ctx context.Context,
 	mode string,
@@ -58,6 +59,8 @@ func (p *Poller) publishPage(
 			if err != nil {
 				return nil, err
 			}
+			// Accounted for: the cursor may move past it.
+			metas = append(metas, meta)
 			continue
 		}
 		shop := meta.ShopID
