@@ -63,11 +63,13 @@ func (r *rig) config(mod func(*writer.Config)) writer.Config {
 			Username: kingdeesim.DefaultUsername,
 			Auth:     kingdee.AuthPassword,
 			Password: kingdeesim.DefaultPassword,
-			Timeout:  time.Second,
+			// Generous: a timed-out save is retried, and a shared CI
+			// machine must not turn a slow answer into a second save.
+			Timeout: 5 * time.Second,
 		},
 		BatchSize:      20,
 		Concurrency:    4,
-		ClaimTTL:       4 * time.Second,
+		ClaimTTL:       15 * time.Second,
 		VerifyBaseData: true,
 		BreakerOpen:    100 * time.Millisecond,
 		BreakerMax:     time.Second,
@@ -82,6 +84,20 @@ func (r *rig) config(mod func(*writer.Config)) writer.Config {
 // registry.
 func (r *rig) start(cfg writer.Config) (*writer.Writer, *prometheus.Registry) {
 	r.t.Helper()
+	w, reg := r.writer(cfg)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = w.Run(ctx)
+	}()
+	r.t.Cleanup(func() { cancel(); <-done })
+	return w, reg
+}
+
+// writer makes a writer that does not run, with its registry.
+func (r *rig) writer(cfg writer.Config) (*writer.Writer, *prometheus.Registry) {
+	r.t.Helper()
 	// Each writer has a connection of its own, as a process would.
 	_, js := bustest.Connect(r.t, r.env.Server.ClientURL())
 	reg := prometheus.NewRegistry()
@@ -94,13 +110,6 @@ func (r *rig) start(cfg writer.Config) (*writer.Writer, *prometheus.Registry) {
 	if err != nil {
 		r.t.Fatalf("writer.New() error %v", err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = w.Run(ctx)
-	}()
-	r.t.Cleanup(func() { cancel(); <-done })
 	return w, reg
 }
 
