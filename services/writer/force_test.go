@@ -11,7 +11,6 @@ import (
 	"github.com/orderbridge/orderbridge/pkg/bus"
 	obv1 "github.com/orderbridge/orderbridge/proto/gen/go/orderbridge/v1"
 	"github.com/orderbridge/orderbridge/services/kingdeesim"
-	"google.golang.org/protobuf/proto"
 )
 
 // TestForcedReplayPostsOnlyWhatKingdeeLacks replays documents the ledger
@@ -54,20 +53,10 @@ func TestForcedReplayPostsOnlyWhatKingdeeLacks(t *testing.T) {
 func forced(t *testing.T, r *rig, docs ...*obv1.Document) {
 	t.Helper()
 	for _, doc := range docs {
-		src := doc.GetSalesOrder().GetSource()
-		data, err := proto.Marshal(doc)
-		if err != nil {
-			t.Fatal(err)
-		}
-		key := src.GetKind() + "." + src.GetId()
-		hdr := nats.Header{}
-		hdr.Set(bus.HeaderDocKey, key)
-		hdr.Set(bus.HeaderReplay, "test")
-		hdr.Set(bus.HeaderForce, "true")
-		id := key + ":replay:" + strconv.FormatInt(time.Now().UnixNano(), 10)
-		if _, err := r.pub.Publish(context.Background(), "canon.order."+src.GetShopId(),
-			data, id, hdr); err != nil {
-			t.Fatal(err)
-		}
+		publishAs(t, r.pub, doc, func(key string, hdr nats.Header) string {
+			hdr.Set(bus.HeaderReplay, "test")
+			hdr.Set(bus.HeaderForce, "true")
+			return key + ":replay:" + strconv.FormatInt(time.Now().UnixNano(), 10)
+		})
 	}
 }

@@ -143,6 +143,19 @@ func (r *rig) publish(docs ...*obv1.Document) {
 func publishDoc(t testing.TB, pub *bus.Publisher, doc *obv1.Document) {
 	t.Helper()
 	src := doc.GetSalesOrder().GetSource()
+	version := strconv.FormatInt(src.GetVersion(), 10)
+	publishAs(t, pub, doc, func(key string, hdr nats.Header) string {
+		hdr.Set(bus.HeaderVersion, version)
+		return key + ":" + version + ":" + doc.GetContentHash()
+	})
+}
+
+// publishAs puts a sales order on CANON with its Ob-Doc-Key header; head
+// adds the other headers and returns the message id, given the key.
+func publishAs(t testing.TB, pub *bus.Publisher, doc *obv1.Document,
+	head func(key string, hdr nats.Header) string) {
+	t.Helper()
+	src := doc.GetSalesOrder().GetSource()
 	data, err := proto.Marshal(doc)
 	if err != nil {
 		t.Fatal(err)
@@ -150,8 +163,7 @@ func publishDoc(t testing.TB, pub *bus.Publisher, doc *obv1.Document) {
 	key := src.GetKind() + "." + src.GetId()
 	hdr := nats.Header{}
 	hdr.Set(bus.HeaderDocKey, key)
-	hdr.Set(bus.HeaderVersion, strconv.FormatInt(src.GetVersion(), 10))
-	id := key + ":" + strconv.FormatInt(src.GetVersion(), 10) + ":" + doc.GetContentHash()
+	id := head(key, hdr)
 	if _, err := pub.Publish(context.Background(), "canon.order."+src.GetShopId(),
 		data, id, hdr); err != nil {
 		t.Fatalf("publish %s: %v", id, err)

@@ -33,14 +33,10 @@ func (c *cli) backfill(ctx context.Context, args []string) error {
 		return usagef("backfill status takes one id")
 	default:
 		var err error
-		if req.From, err = c.optTime("from", *from); err != nil {
+		req.From, req.To, err = c.timeRange(*from, *to,
+			"backfill needs --from and --to, or status <id>")
+		if err != nil {
 			return err
-		}
-		if req.To, err = c.optTime("to", *to); err != nil {
-			return err
-		}
-		if req.From == nil || req.To == nil {
-			return usagef("backfill needs --from and --to, or status <id>")
 		}
 	}
 	closeConn, err := c.connect()
@@ -99,14 +95,10 @@ func (c *cli) reconcile(ctx context.Context, args []string) error {
 		req.From, req.To = timestamppb.New(d), timestamppb.New(d.Add(24*time.Hour-time.Second))
 	} else {
 		var err error
-		if req.From, err = c.optTime("from", *from); err != nil {
+		req.From, req.To, err = c.timeRange(*from, *to,
+			"reconcile needs --from and --to, or --date")
+		if err != nil {
 			return err
-		}
-		if req.To, err = c.optTime("to", *to); err != nil {
-			return err
-		}
-		if req.From == nil || req.To == nil {
-			return usagef("reconcile needs --from and --to, or --date")
 		}
 	}
 	closeConn, err := c.connect()

@@ -136,6 +136,23 @@ func (c *cli) optTime(name, s string) (*timestamppb.Timestamp, error) {
 	return timestamppb.New(t), nil
 }
 
+// timeRange parses the --from and --to flags of a command that needs both;
+// missing is the usage error when either is absent.
+func (c *cli) timeRange(from, to, missing string) (*timestamppb.Timestamp, *timestamppb.Timestamp, error) {
+	f, err := c.optTime("from", from)
+	if err != nil {
+		return nil, nil, err
+	}
+	t, err := c.optTime("to", to)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f == nil || t == nil {
+		return nil, nil, usagef("%s", missing)
+	}
+	return f, t, nil
+}
+
 // receive reads a server stream to its end, calling each for every
 // message (to draw progress), and returns the last message, nil when the
 // stream sent none. The progress line is ended either way.
