@@ -69,9 +69,10 @@ func BenchmarkPipeline(b *testing.B) {
 		for _, p := range c.all() {
 			cpu0[p] = cpuOf(p)
 		}
+		bills := billsExpected(b, c)
 		start := time.Now()
 		c.startServices(b, true)
-		bills := waitPipeline(b, c, docs, true, 15*time.Minute)
+		waitPipeline(b, c, docs, bills, true, 15*time.Minute)
 		elapsed := time.Since(start)
 		in1, _ := serverMessagesIn(c)
 		w1 := countWrites(context.Background(), c)
@@ -116,10 +117,11 @@ func BenchmarkPipeline(b *testing.B) {
 			// latency, not this machine's cores, bounds one replica.
 			o.writerEnv = []string{"WRITER_BATCH_SIZE=10", "WRITER_CONCURRENCY=2"}
 			c := startCluster(b, scale{orders: sdocs}, o)
-			waitPipeline(b, c, sdocs, false, 5*time.Minute)
+			n := billsExpected(b, c)
+			waitPipeline(b, c, sdocs, n, false, 5*time.Minute)
 			start := time.Now()
 			c.startWriters(b)
-			n := waitPipeline(b, c, sdocs, true, 10*time.Minute)
+			waitPipeline(b, c, sdocs, n, true, 10*time.Minute)
 			rate := float64(n) / time.Since(start).Seconds()
 			if k == 1 {
 				base = rate

@@ -147,16 +147,23 @@ func consumerInfo(ctx context.Context, c *cluster, stream, name string) *jetstre
 	return info
 }
 
-// waitPipeline waits until the raw stream holds docs documents, both
-// consumers are idle and Kingdee holds every expected bill (or, with
-// writers false, until the canonical stream is filled); it returns the
-// number of bills expected.
-func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.Duration) int {
+// billsExpected is the number of bills the default rules make of jstsim's
+// documents. It reads every document from jstsim, so benchmarks call it
+// before they start their clock.
+func billsExpected(t testing.TB, c *cluster) int {
 	t.Helper()
 	want, err := expectedBills(c.jstURL)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return len(want)
+}
+
+// waitPipeline waits until the raw stream holds docs documents, both
+// consumers are idle and Kingdee holds the bills expected (or, with
+// writers false, until the transformer has taken every raw document).
+func waitPipeline(t testing.TB, c *cluster, docs, bills int, writers bool, within time.Duration) {
+	t.Helper()
 	ctx := context.Background()
 	deadline := time.Now().Add(within)
 	report := time.Now().Add(5 * time.Second)
@@ -171,12 +178,12 @@ func waitPipeline(t testing.TB, c *cluster, docs int, writers bool, within time.
 		if streamMessages(ctx, c, bus.StreamRaw) >= uint64(docs) {
 			if !writers {
 				if bustest.Settled(ctx, c.js, bus.StreamRaw, bus.ConsumerTransformer) {
-					return len(want)
+					return
 				}
 			} else if consumersIdle(ctx, c) {
 				got, err := postedBills(c.kingdeeURL)
-				if err == nil && len(got) >= len(want) {
-					return len(want)
+				if err == nil && len(got) >= bills {
+					return
 				}
 			}
 		}
