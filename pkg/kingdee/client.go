@@ -5,7 +5,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -97,53 +96,54 @@ func (k call) prefix() string {
 // do runs k with a session and returns Kingdee's answer. On a lost session
 // it logs in again; a read is then sent once more, a write is not, and its
 // session-lost answer is returned for the caller to parse.
-func (c *Client) do(ctx context.Context, k call) ([]byte, error) {
+func (c *Client) do(ctx context.Context, k call) (answer, error) {
 	gen, err := c.session(ctx, 0)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+		return answer{}, fmt.Errorf("%s: %w", k.prefix(), err)
 	}
 
-	body, err := c.post(ctx, k)
-	if err != nil || !sessionLost(body) {
-		return body, err
+	a, err := c.post(ctx, k)
+	if err != nil || !a.sessionLost() {
+		return a, err
 	}
 
 	if _, lerr := c.session(ctx, gen); lerr != nil && !k.write {
-		return nil, fmt.Errorf("%s: after session lost: %w", k.prefix(), lerr)
+		return answer{}, fmt.Errorf("%s: after session lost: %w", k.prefix(), lerr)
 	}
 	if k.write {
-		return body, nil
+		return a, nil
 	}
 	return c.post(ctx, k)
 }
 
-// post sends k once and returns the body of an HTTP 200 answer.
-func (c *Client) post(ctx context.Context, k call) ([]byte, error) {
-	payload, err := json.Marshal(k.body)
+// post sends k once and returns the HTTP 200 answer.
+func (c *Client) post(ctx context.Context, k call) (answer, error) {
+	payload, err := appendJSON(nil, k.body)
 	if err != nil {
-		return nil, fmt.Errorf("%s: encode: %w", k.prefix(), err)
+		return answer{}, fmt.Errorf("%s: encode: %w", k.prefix(), err)
 	}
 	if err := ctx.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+		return answer{}, fmt.Errorf("%s: %w", k.prefix(), err)
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, c.cfg.Timeout)
 	defer cancel()
 	req, err := c.newRequest(ctx, k.service, payload)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", k.prefix(), err)
+		return answer{}, fmt.Errorf("%s: %w", k.prefix(), err)
 	}
 
 	start := time.Now()
 	body, err := c.send(req, k)
+	a := newAnswer(body)
 	if c.cfg.Observe != nil {
 		code := 0
-		if s, ok := findStatus(body); ok {
+		if s, ok := a.status(); ok {
 			code = int(s.MsgCode)
 		}
 		c.cfg.Observe(k.op, code, time.Since(start), err)
 	}
-	return body, err
+	return a, err
 }
 
 func (c *Client) newRequest(

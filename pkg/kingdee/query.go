@@ -56,19 +56,19 @@ func (c *Client) ExecuteBillQuery(
 		body:    map[string]any{"data": data},
 	}
 
-	body, err := c.do(ctx, k)
+	a, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
-	return parseRows(body, k)
+	return parseRows(a, k)
 }
 
-func parseRows(body []byte, k call) ([][]json.RawMessage, error) {
-	if st, ok := findStatus(body); ok && !st.IsSuccess {
+func parseRows(a answer, k call) ([][]json.RawMessage, error) {
+	if st, ok := a.status(); ok && !st.IsSuccess {
 		return nil, st.asError(k.op, k.formID)
 	}
 	var rows [][]json.RawMessage
-	if err := json.Unmarshal(body, &rows); err != nil {
+	if err := json.Unmarshal(a.body, &rows); err != nil {
 		return nil, fmt.Errorf("%s: decode rows: %w", k.prefix(), err)
 	}
 	return rows, nil

@@ -2,9 +2,9 @@ package kingdee
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
+	"strconv"
 )
 
 // SaveRequest is the data of a Save call.
@@ -67,6 +67,35 @@ type saveData struct {
 	IsVerifyBaseDataField bool     `json:"IsVerifyBaseDataField"`
 	IsAutoSubmitAndAudit  bool     `json:"IsAutoSubmitAndAudit"`
 	BatchCount            int      `json:"BatchCount,omitempty"`
+}
+
+// appendJSON writes d as encoding/json would from its tags, so that the
+// models inside go through the package's own encoder.
+func (d saveData) appendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, `{"Model":`...)
+	dst, err := appendJSON(dst, d.Model)
+	if err != nil {
+		return dst, err
+	}
+	if len(d.NeedUpDateFields) > 0 {
+		dst = append(dst, `,"NeedUpDateFields":`...)
+		dst, _ = appendArray(dst, d.NeedUpDateFields)
+	}
+	if len(d.NeedReturnFields) > 0 {
+		dst = append(dst, `,"NeedReturnFields":`...)
+		dst, _ = appendArray(dst, d.NeedReturnFields)
+	}
+	dst = append(dst, `,"IsDeleteEntry":`...)
+	dst = strconv.AppendBool(dst, d.IsDeleteEntry)
+	dst = append(dst, `,"IsVerifyBaseDataField":`...)
+	dst = strconv.AppendBool(dst, d.IsVerifyBaseDataField)
+	dst = append(dst, `,"IsAutoSubmitAndAudit":`...)
+	dst = strconv.AppendBool(dst, d.IsAutoSubmitAndAudit)
+	if d.BatchCount != 0 {
+		dst = append(dst, `,"BatchCount":`...)
+		dst = strconv.AppendInt(dst, int64(d.BatchCount), 10)
+	}
+	return append(dst, '}'), nil
 }
 
 // Save creates or updates one bill of formID. It returns an *Error when
@@ -201,15 +230,14 @@ type writeResult struct {
 // write runs a write call and returns its status. A body that is not a
 // Kingdee answer wraps ErrOutcomeUnknown.
 func (c *Client) write(ctx context.Context, k call) (*wireStatus, writeResult, error) {
-	body, err := c.do(ctx, k)
+	a, err := c.do(ctx, k)
 	if err != nil {
 		return nil, writeResult{}, err
 	}
-	var env wireResult
-	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil ||
-		env.Result.ResponseStatus == nil {
+	env := a.env
+	if env == nil {
 		return nil, writeResult{}, fmt.Errorf("%s: %w: answer is not a Kingdee status: %s",
-			k.prefix(), ErrOutcomeUnknown, describeBody(body))
+			k.prefix(), ErrOutcomeUnknown, describeBody(a.body))
 	}
 	res := writeResult{ID: env.Result.ID, Number: env.Result.Number}
 	return env.Result.ResponseStatus, res, nil

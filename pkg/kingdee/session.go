@@ -90,12 +90,12 @@ func (c *Client) login(ctx context.Context) error {
 		k.service = authService + "LoginBySign"
 	}
 
-	body, err := c.post(ctx, k)
+	a, err := c.post(ctx, k)
 	if err != nil {
 		return err
 	}
 	var ans loginAnswer
-	if err := json.Unmarshal(body, &ans); err != nil {
+	if err := json.Unmarshal(a.body, &ans); err != nil {
 		return fmt.Errorf("kingdee: login: decode answer: %w", err)
 	}
 	if ans.LoginResultType != 1 {

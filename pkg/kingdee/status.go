@@ -70,36 +70,55 @@ func (s *wireStatus) asError(op, formID string) *Error {
 	return e
 }
 
-// findStatus returns the ResponseStatus of body when body is a Kingdee
-// status envelope, in either the plain {"Result":..} form or the
-// [[{"Result":..}]] form of query errors.
-func findStatus(body []byte) (*wireStatus, bool) {
+// answer is the body of an HTTP 200 answer with its status envelope, when
+// it is one, decoded once for everyone who reads it.
+type answer struct {
+	body []byte
+	env  *wireResult // nil when body is not a status envelope
+}
+
+func newAnswer(body []byte) answer {
+	return answer{body: body, env: decodeEnvelope(body)}
+}
+
+// status returns the ResponseStatus of a status envelope.
+func (a answer) status() (*wireStatus, bool) {
+	if a.env == nil {
+		return nil, false
+	}
+	return a.env.Result.ResponseStatus, true
+}
+
+// sessionLost reports whether a is Kingdee's session-lost answer.
+func (a answer) sessionLost() bool {
+	s, ok := a.status()
+	return ok && !s.IsSuccess && s.MsgCode == MsgCodeSessionLost
+}
+
+// decodeEnvelope decodes body when it is a Kingdee status envelope, in
+// either the plain {"Result":..} form or the [[{"Result":..}]] form of
+// query errors, and returns nil when it is not one.
+func decodeEnvelope(body []byte) *wireResult {
 	body = bytes.TrimSpace(body)
 	if len(body) > 0 && body[0] == '[' {
 		if !bytes.Contains(body, []byte(`"ResponseStatus"`)) {
-			return nil, false
+			return nil
 		}
 		var rows [][]json.RawMessage
 		if json.Unmarshal(body, &rows) != nil || len(rows) == 0 || len(rows[0]) != 1 {
-			return nil, false
+			return nil
 		}
 		body = bytes.TrimSpace(rows[0][0])
 	}
 	if len(body) == 0 || body[0] != '{' {
-		return nil, false
+		return nil
 	}
 	var env wireResult
 	if json.Unmarshal(body, &env) != nil || env.Result == nil ||
 		env.Result.ResponseStatus == nil {
-		return nil, false
+		return nil
 	}
-	return env.Result.ResponseStatus, true
-}
-
-// sessionLost reports whether body is Kingdee's session-lost answer.
-func sessionLost(body []byte) bool {
-	s, ok := findStatus(body)
-	return ok && !s.IsSuccess && s.MsgCode == MsgCodeSessionLost
+	return &env
 }
 
 func entities(s *wireStatus) []Entity {

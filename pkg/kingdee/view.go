@@ -36,14 +36,14 @@ type wireBill struct {
 func (c *Client) View(ctx context.Context, formID, number string) (*Bill, error) {
 	k := formCall("view", "View", formID, false, viewData{Number: number})
 
-	body, err := c.do(ctx, k)
+	a, err := c.do(ctx, k)
 	if err != nil {
 		return nil, err
 	}
 	var env wireResult
-	if err := json.Unmarshal(body, &env); err != nil || env.Result == nil {
+	if err := json.Unmarshal(a.body, &env); err != nil || env.Result == nil {
 		return nil, fmt.Errorf("%s: answer is not a Kingdee result: %s",
-			k.prefix(), describeBody(body))
+			k.prefix(), describeBody(a.body))
 	}
 
 	if st := env.Result.ResponseStatus; st != nil && !st.IsSuccess {

@@ -1,0 +1,164 @@
+package kingdee
+
+import (
+	"encoding/json"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+)
+
+// jsonAppender is a value that writes its own JSON.
+type jsonAppender interface {
+	appendJSON(dst []byte) ([]byte, error)
+}
+
+// appendJSON appends the JSON of v to dst, byte for byte as encoding/json
+// writes it (object keys sorted, <, > and & escaped), but without
+// reflection for what bill models and call bodies are made of: maps with
+// string keys, slices, strings, json.Number, integers, booleans and nil.
+// Encoding the models of a batch is most of a writer's work per bill, and
+// reflection made it several times slower. Other values go to
+// encoding/json.
+func appendJSON(dst []byte, v any) ([]byte, error) {
+	switch v := v.(type) {
+	case nil:
+		return append(dst, "null"...), nil
+	case string:
+		return appendString(dst, v), nil
+	case bool:
+		return strconv.AppendBool(dst, v), nil
+	case int:
+		return strconv.AppendInt(dst, int64(v), 10), nil
+	case int64:
+		return strconv.AppendInt(dst, v, 10), nil
+	case json.Number:
+		if v == "" {
+			return append(dst, '0'), nil
+		}
+		if !isNumber(string(v)) {
+			break // encoding/json names the error
+		}
+		return append(dst, v...), nil
+	case map[string]any:
+		if v == nil {
+			return append(dst, "null"...), nil
+		}
+		var buf [24]string // models have fewer keys: no allocation
+		keys := buf[:0]
+		for k := range v {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		dst = append(dst, '{')
+		for i, k := range keys {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = append(appendString(dst, k), ':')
+			var err error
+			if dst, err = appendJSON(dst, v[k]); err != nil {
+				return dst, err
+			}
+		}
+		return append(dst, '}'), nil
+	case []any:
+		return appendArray(dst, v)
+	case []map[string]any:
+		return appendArray(dst, v)
+	case []string:
+		return appendArray(dst, v)
+	case jsonAppender:
+		return v.appendJSON(dst)
+	}
+	b, err := json.Marshal(v)
+	return append(dst, b...), err
+}
+
+// appendArray appends a slice as a JSON array (nil as null).
+func appendArray[T any](dst []byte, s []T) ([]byte, error) {
+	if s == nil {
+		return append(dst, "null"...), nil
+	}
+	dst = append(dst, '[')
+	for i, e := range s {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		var err error
+		if dst, err = appendJSON(dst, e); err != nil {
+			return dst, err
+		}
+	}
+	return append(dst, ']'), nil
+}
+
+// isNumber reports whether s is a JSON number literal: it starts with a
+// minus or a digit, ends with a digit, and is one valid JSON value.
+func isNumber(s string) bool {
+	digit := func(c byte) bool { return c >= '0' && c <= '9' }
+	return len(s) > 0 && (s[0] == '-' || digit(s[0])) && digit(s[len(s)-1]) &&
+		json.Valid([]byte(s))
+}
+
+const hexDigits = "0123456789abcdef"
+
+// plainASCII marks the ASCII bytes a JSON string holds as they are.
+var plainASCII = func() (t [utf8.RuneSelf]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = true
+	}
+	for _, c := range `"\<>&` {
+		t[c] = false
+	}
+	return t
+}()
+
+// appendString appends s as a JSON string, escaped as encoding/json does:
+// quotes, backslashes, control characters, <, > and &, U+2028 and U+2029;
+// invalid UTF-8 becomes U+FFFD.
+func appendString(dst []byte, s string) []byte {
+	dst = append(dst, '"')
+	start := 0
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if plainASCII[c] {
+				i++
+				continue
+			}
+			dst = append(dst, s[start:i]...)
+			switch c {
+			case '"', '\\':
+				dst = append(dst, '\\', c)
+			case '\b':
+				dst = append(dst, '\\', 'b')
+			case '\f':
+				dst = append(dst, '\\', 'f')
+			case '\n':
+				dst = append(dst, '\\', 'n')
+			case '\r':
+				dst = append(dst, '\\', 'r')
+			case '\t':
+				dst = append(dst, '\\', 't')
+			default:
+				dst = append(dst, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xF])
+			}
+			i++
+			start = i
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			dst = append(append(dst, s[start:i]...), `\ufffd`...)
+		case r == '\u2028' || r == '\u2029':
+			dst = append(append(dst, s[start:i]...), '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
+		default:
+			i += size
+			continue
+		}
+		i += size
+		start = i
+	}
+	return append(append(dst, s[start:]...), '"')
+}
