@@ -71,6 +71,8 @@ func (s *Sim) serveControl(w http.ResponseWriter, r *http.Request) {
 			bills = []StoredBill{}
 		}
 		writeJSON(w, bills)
+	case r.URL.Path == "/sim/count" && r.Method == http.MethodGet:
+		writeJSON(w, map[string]int{"bills": s.BillCount(r.URL.Query().Get("form"))})
 	case r.URL.Path == "/sim/stats" && r.Method == http.MethodGet:
 		writeJSON(w, s.Stats())
 	default:

@@ -166,6 +166,13 @@ func TestControlEndpoints(t *testing.T) {
 	if len(bills) != 1 || bills[0].BillNo != "JST-1" || bills[0].Status != "A" {
 		t.Errorf("GET /sim/bills = %+v, want JST-1 in status A", bills)
 	}
+	for form, want := range map[string]int{"SAL_SaleOrder": 1, "SAL_RETURNSTOCK": 0} {
+		var count map[string]int
+		getJSON(t, srv.URL+"/sim/count?form="+form, &count)
+		if count["bills"] != want {
+			t.Errorf("GET /sim/count?form=%s = %v, want %d bills", form, count, want)
+		}
+	}
 
 	resp, err = http.Post(srv.URL+"/sim/faults", "application/json",
 		strings.NewReader(`{"latency":"soon"}`))

@@ -69,6 +69,17 @@ type StoredBill struct {
 	Model json.RawMessage
 }
 
+// BillCount is the number of bills of formID: what a caller waiting for
+// bills asks, without encoding every model as Bills does.
+func (s *Sim) BillCount(formID string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if st := s.stores[formID]; st != nil {
+		return len(st.byID)
+	}
+	return 0
+}
+
 // Bills returns the bills of formID, by FID.
 func (s *Sim) Bills(formID string) []StoredBill {
 	s.mu.Lock()

@@ -69,6 +69,20 @@ func postedBills(kingdeeURL string) (map[string][]kingdeesim.StoredBill, error) 
 	return out, nil
 }
 
+// billCount is the number of bills Kingdee holds in the forms the default
+// rules post to, read without fetching the bills.
+func billCount(kingdeeURL string) (int, error) {
+	n := 0
+	for _, f := range forms {
+		var c struct{ Bills int }
+		if err := getJSON(kingdeeURL+"/sim/count?form="+f, &c); err != nil {
+			return 0, err
+		}
+		n += c.Bills
+	}
+	return n, nil
+}
+
 // deadLetters reads the DLQ stream: bill number of the document ->
 // "reason: error".
 func deadLetters(ctx context.Context, js jetstream.JetStream) (map[string]string, error) {
