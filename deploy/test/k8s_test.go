@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -215,6 +216,48 @@ func TestServicesProbeReadyzAndGRPCHealth(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The services collect garbage lazily (GOGC=400), so each must tell Go its
+// memory budget: GOMEMLIMIT between half and all of the container's limit.
+func TestServicesBoundTheirHeapBelowTheMemoryLimit(t *testing.T) {
+	for _, name := range overlays {
+		b := build(t, name)
+		for _, svc := range []string{"poller", "transformer", "writer", "admin"} {
+			c := b.get("Deployment", svc).(*appsv1.Deployment).Spec.Template.Spec.Containers[0]
+			limit := c.Resources.Limits.Memory().Value()
+			var heap int64 = -1
+			for _, e := range c.Env {
+				if e.Name == "GOMEMLIMIT" {
+					heap = goMemLimit(e.Value)
+				}
+			}
+			if heap < limit/2 || heap >= limit {
+				t.Errorf("%s/%s: GOMEMLIMIT is %d bytes, want between half and all of "+
+					"the memory limit (%d bytes)", name, svc, heap, limit)
+			}
+		}
+	}
+}
+
+// goMemLimit reads a GOMEMLIMIT value (bytes, or a number with a B, KiB,
+// MiB or GiB suffix), or returns -1.
+func goMemLimit(v string) int64 {
+	unit := int64(1)
+	for _, u := range []struct {
+		suffix string
+		bytes  int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, unit = n, u.bytes
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil {
+		return -1
+	}
+	return n * unit
 }
 
 // externalSecrets are the Secrets production expects to exist in the
