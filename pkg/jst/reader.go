@@ -174,26 +174,46 @@ func (r *jsonReader) colonAfterKey() error {
 	return nil
 }
 
+// stringStop marks the bytes that end a run of plain string text: the
+// quote, the backslash and the control characters.
+var stringStop = func() (t [256]bool) {
+	for c := range 0x20 {
+		t[c] = true
+	}
+	t['"'], t['\\'] = true, true
+	return t
+}()
+
 // str reads a string, returning its text with the quotes and whether it
 // holds an escape.
 func (r *jsonReader) str() ([]byte, bool, error) {
 	start := r.i
 	escaped := false
-	for r.i++; r.i < len(r.b); r.i++ {
-		switch c := r.b[r.i]; {
-		case c == '"':
-			r.i++
-			return r.b[start:r.i], escaped, nil
-		case c == '\\':
+	b := r.b
+	for i := r.i + 1; ; i++ {
+		for i < len(b) && !stringStop[b[i]] {
+			i++
+		}
+		if i == len(b) {
+			r.i = i
+			return nil, false, r.syntaxError()
+		}
+		switch b[i] {
+		case '"':
+			r.i = i + 1
+			return b[start:r.i], escaped, nil
+		case '\\':
 			escaped = true
+			r.i = i
 			if err := r.escape(); err != nil {
 				return nil, false, err
 			}
-		case c < 0x20:
+			i = r.i
+		default:
+			r.i = i
 			return nil, false, r.syntaxError()
 		}
 	}
-	return nil, false, r.syntaxError()
 }
 
 // escape checks the escape sequence at r.i, leaving r.i on its last byte.
