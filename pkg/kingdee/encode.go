@@ -16,9 +16,8 @@ type jsonAppender interface {
 // writes it (object keys sorted, <, > and & escaped), but without
 // reflection for what bill models and call bodies are made of: maps with
 // string keys, slices, strings, json.Number, integers, booleans and nil.
-// Encoding the models of a batch is most of a writer's work per bill, and
-// reflection made it several times slower. Other values go to
-// encoding/json.
+// Encoding a batch's models was a fifth of a writer's CPU, and this takes
+// half the time encoding/json does. Other values go to encoding/json.
 func appendJSON(dst []byte, v any) ([]byte, error) {
 	switch v := v.(type) {
 	case nil:

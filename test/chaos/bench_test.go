@@ -63,13 +63,13 @@ func BenchmarkPipeline(b *testing.B) {
 			bare = max(bare, r)
 			bares = append(bares, fmt.Sprintf("%.0f", r))
 		}
+		bills := billsExpected(b, c) // reads every document: before any counter
 		in0, _ := serverMessagesIn(c)
 		w0 := countWrites(context.Background(), c)
 		cpu0 := map[*proc]time.Duration{}
 		for _, p := range c.all() {
 			cpu0[p] = cpuOf(p)
 		}
-		bills := billsExpected(b, c)
 		start := time.Now()
 		c.startServices(b, true)
 		waitPipeline(b, c, docs, bills, true, 15*time.Minute)
