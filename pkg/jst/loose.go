@@ -70,6 +70,42 @@ func (d Decimal) String() string {
 // not depend on that package's global settings.
 func FormatDecimal(v decimal.Decimal) string {
 	exp := v.Exponent()
+	if exp <= 0 && exp >= -18 && v.NumDigits() <= 18 {
+		// Every amount JST sends: the coefficient fits an int64, and
+		// formatting it directly avoids math/big, which costs a mapped
+		// order several microseconds.
+		return formatScaled(v.CoefficientInt64(), int(-exp))
+	}
+	return formatBig(v)
+}
+
+// formatScaled writes coef × 10^-scale as FormatDecimal does.
+func formatScaled(coef int64, scale int) string {
+	if coef == 0 {
+		return "0"
+	}
+	var buf [24]byte
+	digits := strconv.AppendInt(buf[:0], coef, 10)
+	sign := ""
+	if digits[0] == '-' {
+		sign, digits = "-", digits[1:]
+	}
+	for scale > 0 && digits[len(digits)-1] == '0' {
+		digits, scale = digits[:len(digits)-1], scale-1
+	}
+	switch n := len(digits); {
+	case scale == 0:
+		return sign + string(digits)
+	case n > scale:
+		return sign + string(digits[:n-scale]) + "." + string(digits[n-scale:])
+	default:
+		return sign + "0." + strings.Repeat("0", scale-n) + string(digits)
+	}
+}
+
+// formatBig is FormatDecimal for any decimal, through math/big.
+func formatBig(v decimal.Decimal) string {
+	exp := v.Exponent()
 	if exp >= 0 {
 		return v.StringFixed(0)
 	}

@@ -3,9 +3,12 @@ package jst
 import (
 	"encoding/json"
 	"errors"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/shopspring/decimal"
 )
 
 func TestDecimalUnmarshal(t *testing.T) {
@@ -204,5 +207,33 @@ func TestTruncate(t *testing.T) {
 	}
 	if got := truncate("short", 10); got != "short" {
 		t.Errorf("truncate(short, 10) = %q, want %q", got, "short")
+	}
+}
+
+// TestFormatDecimalFastPathAgrees: amounts whose coefficient fits an
+// int64 are formatted without math/big, and must read exactly as the
+// math/big path writes them.
+func TestFormatDecimalFastPathAgrees(t *testing.T) {
+	var cases []decimal.Decimal
+	for _, c := range []string{"0", "-0", "0.000", "594", "12.50", "-0.01", "100", "1000.000",
+		"0.000000000000000001", "-999999999999999999", "99999999999999999.9",
+		"123456789012345678", "-1234567890.12345678", "1e2", "1.5e-3"} {
+		cases = append(cases, decimal.RequireFromString(c))
+	}
+	rng := rand.New(rand.NewPCG(8, 8))
+	for range 20000 {
+		coef := rng.Int64N(2_000_000_000_000_000_000) - 1_000_000_000_000_000_000
+		if rng.IntN(3) == 0 {
+			coef = (rng.Int64N(2001) - 1000) * 1000 // short, with trailing zeros
+		}
+		cases = append(cases, decimal.New(coef, -int32(rng.IntN(19))))
+	}
+	for _, v := range cases {
+		if got, want := FormatDecimal(v), formatBig(v); got != want {
+			t.Errorf("FormatDecimal(%s) = %q, math/big path %q", v, got, want)
+		}
+	}
+	if got := FormatDecimal(decimal.New(-1250, -3)); got != "-1.25" {
+		t.Errorf("FormatDecimal(-1.250) = %q, want -1.25", got)
 	}
 }
