@@ -3,7 +3,8 @@ package ledger
 import (
 	"strconv"
 	"time"
-	"unicode/utf8"
+
+	"github.com/orderbridge/orderbridge/pkg/internal/jsonenc"
 )
 
 // appendJSON appends e as the JSON object encoding/json would make of it
@@ -12,7 +13,7 @@ import (
 // made a tenth of its CPU. Get reads entries back with encoding/json.
 func (e Entry) appendJSON(b []byte) []byte {
 	b = append(b, `{"state":`...)
-	b = appendString(b, string(e.State))
+	b = jsonenc.AppendString(b, string(e.State))
 	b = appendStringField(b, "form", e.Form)
 	b = appendStringField(b, "bill_no", e.BillNo)
 	b = appendIntField(b, "fid", e.FID)
@@ -39,7 +40,7 @@ func appendStringField(b []byte, key, s string) []byte {
 	b = append(b, `,"`...)
 	b = append(b, key...)
 	b = append(b, `":`...)
-	return appendString(b, s)
+	return jsonenc.AppendString(b, s)
 }
 
 // appendIntField appends ,"key":n unless n is 0 (omitempty).
@@ -58,52 +59,5 @@ func appendIntField(b []byte, key string, n int64) []byte {
 func appendTime(b []byte, t time.Time) []byte {
 	b = append(b, '"')
 	b = t.AppendFormat(b, time.RFC3339Nano)
-	return append(b, '"')
-}
-
-// appendString appends s as a JSON string escaped as encoding/json escapes
-// it: quotes, backslashes, control characters, <, > and &, U+2028 and
-// U+2029; invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '"', '\\':
-				b = append(b, '\\', c)
-			case '\n':
-				b = append(b, '\\', 'n')
-			case '\r':
-				b = append(b, '\\', 'r')
-			case '\t':
-				b = append(b, '\\', 't')
-			case '\b':
-				b = append(b, '\\', 'b')
-			case '\f':
-				b = append(b, '\\', 'f')
-			default:
-				if c < 0x20 || c == '<' || c == '>' || c == '&' {
-					b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xf])
-				} else {
-					b = append(b, c)
-				}
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, `\u202`...)
-			b = append(b, hex[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
 	return append(b, '"')
 }
