@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	"github.com/orderbridge/orderbridge/pkg/internal/jsonenc"
 )
 
 // jsonReader reads one JSON document from memory, validating it as it goes:
@@ -253,7 +255,7 @@ func (r *jsonReader) scalar() error {
 			return nil
 		}
 	}
-	n := jsonNumberLen(rest)
+	n := jsonenc.NumberLen(rest)
 	if n == 0 {
 		return r.syntaxError()
 	}
@@ -263,45 +265,6 @@ func (r *jsonReader) scalar() error {
 
 func hasWord(b []byte, w string) bool {
 	return len(b) >= len(w) && string(b[:len(w)]) == w
-}
-
-// jsonNumberLen returns the length of the JSON number at the start of b,
-// or 0 when there is none.
-func jsonNumberLen(b []byte) int {
-	i := 0
-	if i < len(b) && b[i] == '-' {
-		i++
-	}
-	switch {
-	case i < len(b) && b[i] == '0':
-		i++
-	case i < len(b) && b[i] >= '1' && b[i] <= '9':
-		for i < len(b) && b[i] >= '0' && b[i] <= '9' {
-			i++
-		}
-	default:
-		return 0
-	}
-	if i < len(b) && b[i] == '.' {
-		i++
-		n := digits(b[i:])
-		if n == 0 {
-			return 0
-		}
-		i += n
-	}
-	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
-		i++
-		if i < len(b) && (b[i] == '+' || b[i] == '-') {
-			i++
-		}
-		n := digits(b[i:])
-		if n == 0 {
-			return 0
-		}
-		i += n
-	}
-	return i
 }
 
 // object reads an object, calling field with each key; field must read the

@@ -35,7 +35,7 @@ func appendJSON(dst []byte, v any) ([]byte, error) {
 		if v == "" {
 			return append(dst, '0'), nil
 		}
-		if !isNumber(string(v)) {
+		if n := jsonenc.NumberLen(string(v)); n == 0 || n < len(v) {
 			break // encoding/json names the error
 		}
 		return append(dst, v...), nil
@@ -90,12 +90,4 @@ func appendArray[T any](dst []byte, s []T) ([]byte, error) {
 		}
 	}
 	return append(dst, ']'), nil
-}
-
-// isNumber reports whether s is a JSON number literal: it starts with a
-// minus or a digit, ends with a digit, and is one valid JSON value.
-func isNumber(s string) bool {
-	digit := func(c byte) bool { return c >= '0' && c <= '9' }
-	return len(s) > 0 && (s[0] == '-' || digit(s[0])) && digit(s[len(s)-1]) &&
-		json.Valid([]byte(s))
 }

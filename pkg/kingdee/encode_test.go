@@ -68,7 +68,7 @@ func TestAppendJSONMatchesEncodingJSON(t *testing.T) {
 // TestAppendJSONRefusesBadNumbers: a number that is not a JSON number is
 // an error, as with encoding/json, never text Kingdee cannot read.
 func TestAppendJSONRefusesBadNumbers(t *testing.T) {
-	for _, n := range []string{"1.", "+1", "0x10", "1 ", " 1", "NaN", "1e", "--1", "true"} {
+	for _, n := range []string{"1.", "+1", "01", "0x10", "1 ", " 1", "NaN", "1e", "--1", "true"} {
 		if b, err := appendJSON(nil, map[string]any{"FQty": json.Number(n)}); err == nil {
 			t.Errorf("number %q encoded as %s, want an error", n, b)
 		}

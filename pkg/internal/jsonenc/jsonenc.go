@@ -1,6 +1,7 @@
-// Package jsonenc holds what the packages that write JSON by hand share:
-// strings escaped byte for byte as encoding/json escapes them, so that a
-// hand-written encoder and encoding/json produce the same text.
+// Package jsonenc holds what the packages that read and write JSON by hand
+// share: strings escaped byte for byte as encoding/json escapes them, so
+// that a hand-written encoder and encoding/json produce the same text, and
+// the grammar of a JSON number.
 package jsonenc
 
 import "unicode/utf8"
@@ -66,4 +67,47 @@ func AppendString(dst []byte, s string) []byte {
 		start = i
 	}
 	return append(append(dst, s[start:]...), '"')
+}
+
+// NumberLen returns the length of the strict JSON number at the start of
+// b, or 0 when there is none.
+func NumberLen[T string | []byte](b T) int {
+	digits := func(i int) int {
+		n := 0
+		for i+n < len(b) && b[i+n] >= '0' && b[i+n] <= '9' {
+			n++
+		}
+		return n
+	}
+	i := 0
+	if i < len(b) && b[i] == '-' {
+		i++
+	}
+	switch {
+	case i < len(b) && b[i] == '0':
+		i++
+	case i < len(b) && b[i] >= '1' && b[i] <= '9':
+		i += digits(i)
+	default:
+		return 0
+	}
+	if i < len(b) && b[i] == '.' {
+		n := digits(i + 1)
+		if n == 0 {
+			return 0
+		}
+		i += 1 + n
+	}
+	if i < len(b) && (b[i] == 'e' || b[i] == 'E') {
+		i++
+		if i < len(b) && (b[i] == '+' || b[i] == '-') {
+			i++
+		}
+		n := digits(i)
+		if n == 0 {
+			return 0
+		}
+		i += n
+	}
+	return i
 }

@@ -33,3 +33,19 @@ func TestAppendStringMatchesEncodingJSON(t *testing.T) {
 		}
 	}
 }
+
+// TestNumberLen: the number at the start of the text, by the strict JSON
+// grammar, and where it ends.
+func TestNumberLen(t *testing.T) {
+	for s, want := range map[string]int{
+		"0": 1, "-0": 2, "594": 3, "12.50": 5, "-1.5e-3": 7, "1E+2": 4, "7,": 1, "3]": 1,
+		"": 0, "-": 0, "+1": 0, "01": 1, "1.": 0, ".5": 0, "1e": 0, "1e+": 0, "NaN": 0, "x1": 0,
+	} {
+		if got := NumberLen(s); got != want {
+			t.Errorf("NumberLen(%q) = %d, want %d", s, got, want)
+		}
+		if got := NumberLen([]byte(s)); got != want {
+			t.Errorf("NumberLen([]byte(%q)) = %d, want %d", s, got, want)
+		}
+	}
+}
